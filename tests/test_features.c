@@ -287,18 +287,29 @@ static void test_flows(void)
     add(b, arp); /* same MAC pair: same flow */
     arp.l3 = MIGAD_L3_RARP;
     arp.ethertype = 0x8035;
+    v4(&arp.src, 0, 0, 0, 0); /* QEMU's announcement: 0.0.0.0 both ways */
+    v4(&arp.dst, 0, 0, 0, 0);
+    add(b, arp); /* other ethertype: another flow */
+    /* an ARP whose addresses were not IPv4 (not decoded, left all zero):
+     * no address; same MAC pair and ethertype as the first ARP: same flow */
+    arp.l3 = MIGAD_L3_ARP;
+    arp.ethertype = 0x0806;
     memset(&arp.src, 0, sizeof arp.src);
     memset(&arp.dst, 0, sizeof arp.dst);
-    add(b, arp); /* other ethertype: another flow */
+    add(b, arp);
+    /* an IPv6 packet from ::ffff:10.0.0.1 is not the IPv4 10.0.0.1 */
+    struct migad_pkt six = tcp(0.6, 1, 1000, 2, 80, 80);
+    six.l3 = MIGAD_L3_IPV6;
+    add(b, six); /* new source, new destination, new flow */
     CHECK_INT(migad_binner_finish(b), MIGAD_OK);
     CHECK_INT(sk.n, 1);
-    CHECK_INT(sk.rows[0].v[MIGAD_F_FLOWS], 4);
-    CHECK_INT(sk.rows[0].v[MIGAD_F_ARP], 2);
+    CHECK_INT(sk.rows[0].v[MIGAD_F_FLOWS], 5);
+    CHECK_INT(sk.rows[0].v[MIGAD_F_ARP], 3);
     CHECK_INT(sk.rows[0].v[MIGAD_F_RARP], 1);
-    /* sources: 10.0.0.1, 10.0.0.2, 0.0.0.0 (the RARP's) -> 3 */
-    CHECK_INT(sk.rows[0].v[MIGAD_F_N_SRCIP], 3);
-    /* destinations: .2 .1 .7 0.0.0.0 -> 4 */
-    CHECK_INT(sk.rows[0].v[MIGAD_F_N_DSTIP], 4);
+    /* sources: 10.0.0.1, 10.0.0.2, 0.0.0.0 (the RARP's), ::ffff:10.0.0.1 -> 4 */
+    CHECK_INT(sk.rows[0].v[MIGAD_F_N_SRCIP], 4);
+    /* destinations: .2 .1 .7 0.0.0.0 ::ffff:10.0.0.2 -> 5 */
+    CHECK_INT(sk.rows[0].v[MIGAD_F_N_DSTIP], 5);
     migad_binner_free(b);
 }
 

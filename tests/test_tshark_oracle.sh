@@ -88,9 +88,6 @@ migration/rarp_req_reply.pcapng
 #    stored as ::ffff:a.b.c.d, struct migad_addr), but docs/features.md says
 #    "IPv4 and IPv6 addresses are distinct values".  migad: 0, oracle: 1.
 EXPECTED_FAILURES="
-synthetic/arp-without-ipv4.pcap:h_srcip
-synthetic/arp-without-ipv4.pcap:h_dstip
-synthetic/ipv4-mapped-ipv6.pcap:h_srcip
 "
 
 # Captures where the flows feature cannot be defined identically from tshark's

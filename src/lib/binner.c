@@ -24,6 +24,7 @@
  */
 #include "migad/features.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,10 @@ struct acc {
     int64_t index;          /* bin index, valid while open */
     int open;
     double v[MIGAD_F_COUNT];
-    struct ctab srcip, dstip, sport, dport, size, flows;
+    /* IPv4 addresses and flows in one-/two-word tables, IPv6 and other
+     * frames in wider ones: the common case hashes less, and an IPv4
+     * address never equals an IPv6 one (not even ::ffff:a.b.c.d) */
+    struct ctab src4, src6, dst4, dst6, sport, dport, size, flows4, flowsx;
 };
 
 /* ---- flow table across bins (new_flows, retrans) ------------------------ */
@@ -122,6 +126,31 @@ static unsigned needs_of(enum migad_feature f)
     }
 }
 
+/* Apply f to every table of an accumulator. */
+static void acc_tables(struct acc *a, void (*f)(struct ctab *))
+{
+    f(&a->src4);
+    f(&a->src6);
+    f(&a->dst4);
+    f(&a->dst6);
+    f(&a->sport);
+    f(&a->dport);
+    f(&a->size);
+    f(&a->flows4);
+    f(&a->flowsx);
+}
+
+/* Entropy (bits) of the distribution held by two tables of disjoint keys. */
+static double entropy2(const struct ctab *x, const struct ctab *y)
+{
+    uint64_t total = x->total + y->total;
+    if (total == 0 || x->n + y->n <= 1)
+        return 0.0;
+    double n = (double)total;
+    double h = log2(n) - (ctab_clogc(x) + ctab_clogc(y)) / n;
+    return h < 0 ? 0.0 : h;
+}
+
 migad_status migad_binner_create(struct migad_binner **out, const struct migad_binner_opts *opts,
                                  const struct migad_featset *fs, migad_bin_fn fn, void *ctx,
                                  char err[MIGAD_ERRBUF_SIZE])
@@ -167,12 +196,15 @@ migad_status migad_binner_create(struct migad_binner **out, const struct migad_b
         goto nomem;
     for (unsigned i = 0; i < b->k; i++) {
         struct acc *a = &b->ring[i];
-        ctab_init(&a->srcip, 2);
-        ctab_init(&a->dstip, 2);
+        ctab_init(&a->src4, 1);
+        ctab_init(&a->src6, 2);
+        ctab_init(&a->dst4, 1);
+        ctab_init(&a->dst6, 2);
         ctab_init(&a->sport, 1);
         ctab_init(&a->dport, 1);
         ctab_init(&a->size, 1);
-        ctab_init(&a->flows, 5);
+        ctab_init(&a->flows4, 2);
+        ctab_init(&a->flowsx, 5);
     }
     b->ft.max = o.max_flows ? o.max_flows : 1;
     b->ft.timeout = o.flow_timeout;
@@ -189,15 +221,8 @@ void migad_binner_free(struct migad_binner *b)
     if (!b)
         return;
     if (b->ring) {
-        for (unsigned i = 0; i < b->k; i++) {
-            struct acc *a = &b->ring[i];
-            ctab_release(&a->srcip);
-            ctab_release(&a->dstip);
-            ctab_release(&a->sport);
-            ctab_release(&a->dport);
-            ctab_release(&a->size);
-            ctab_release(&a->flows);
-        }
+        for (unsigned i = 0; i < b->k; i++)
+            acc_tables(&b->ring[i], ctab_release);
         free(b->ring);
     }
     free(b->ft.slots);
@@ -211,10 +236,17 @@ void migad_binner_stats(const struct migad_binner *b, struct migad_binner_stats 
 
 /* ---- keys --------------------------------------------------------------- */
 
+static inline uint64_t load64(const uint8_t *b)
+{
+    uint64_t v;
+    memcpy(&v, b, 8);
+    return v;
+}
+
 static inline void addr_words(const struct migad_addr *a, uint64_t w[2])
 {
-    memcpy(&w[0], a->b, 8);
-    memcpy(&w[1], a->b + 8, 8);
+    w[0] = load64(a->b);
+    w[1] = load64(a->b + 8);
 }
 
 static inline int addr_cmp(const uint64_t a[2], const uint64_t b[2])
@@ -253,7 +285,7 @@ static void flow_key(const struct migad_pkt *p, uint64_t key[5], int *dir)
         key[1] = a[1];
         key[2] = bb[0];
         key[3] = bb[1];
-        key[4] = (uint64_t)pa << 32 | (uint64_t)pb << 16 | p->ip_proto;
+        key[4] = (uint64_t)p->l3 << 56 | (uint64_t)pa << 32 | (uint64_t)pb << 16 | p->ip_proto;
         *dir = swap;
     } else {
         uint64_t s = p->has_mac ? mac48(p->src_mac) : 0, d = p->has_mac ? mac48(p->dst_mac) : 0;
@@ -426,38 +458,23 @@ static int emit(struct migad_binner *b, int64_t index, const double *v)
 
 static int close_acc(struct migad_binner *b, struct acc *a)
 {
-    if (b->need & NEED_SRCIP) {
-        a->v[MIGAD_F_H_SRCIP] = ctab_entropy(&a->srcip);
-        a->v[MIGAD_F_N_SRCIP] = a->srcip.n;
-    }
-    if (b->need & NEED_DSTIP) {
-        a->v[MIGAD_F_H_DSTIP] = ctab_entropy(&a->dstip);
-        a->v[MIGAD_F_N_DSTIP] = a->dstip.n;
-    }
-    if (b->need & NEED_SPORT) {
-        a->v[MIGAD_F_H_SPORT] = ctab_entropy(&a->sport);
-        a->v[MIGAD_F_N_SPORT] = a->sport.n;
-    }
-    if (b->need & NEED_DPORT) {
-        a->v[MIGAD_F_H_DPORT] = ctab_entropy(&a->dport);
-        a->v[MIGAD_F_N_DPORT] = a->dport.n;
-    }
-    if (b->need & NEED_SIZE)
-        a->v[MIGAD_F_H_PKTSIZE] = ctab_entropy(&a->size);
-    if (b->need & NEED_FLOWS)
-        a->v[MIGAD_F_FLOWS] = a->flows.n;
+    a->v[MIGAD_F_H_SRCIP] = entropy2(&a->src4, &a->src6);
+    a->v[MIGAD_F_N_SRCIP] = a->src4.n + a->src6.n;
+    a->v[MIGAD_F_H_DSTIP] = entropy2(&a->dst4, &a->dst6);
+    a->v[MIGAD_F_N_DSTIP] = a->dst4.n + a->dst6.n;
+    a->v[MIGAD_F_H_SPORT] = ctab_entropy(&a->sport);
+    a->v[MIGAD_F_N_SPORT] = a->sport.n;
+    a->v[MIGAD_F_H_DPORT] = ctab_entropy(&a->dport);
+    a->v[MIGAD_F_N_DPORT] = a->dport.n;
+    a->v[MIGAD_F_H_PKTSIZE] = ctab_entropy(&a->size);
+    a->v[MIGAD_F_FLOWS] = a->flows4.n + a->flowsx.n;
     for (unsigned f = 0; f < MIGAD_F_COUNT; f++)
         if (!b->sel[f])
             a->v[f] = 0;
     int rc = emit(b, a->index, a->v);
     a->open = 0;
     memset(a->v, 0, sizeof a->v);
-    ctab_clear(&a->srcip);
-    ctab_clear(&a->dstip);
-    ctab_clear(&a->sport);
-    ctab_clear(&a->dport);
-    ctab_clear(&a->size);
-    ctab_clear(&a->flows);
+    acc_tables(a, ctab_clear);
     return rc;
 }
 
@@ -515,32 +532,48 @@ static struct acc *acc_for(struct migad_binner *b, int64_t index)
     return a;
 }
 
+/* IPv4 address as a number, from the IPv4-mapped form (packet.h). */
+static inline uint64_t v4num(const struct migad_addr *a)
+{
+    return (uint64_t)a->b[12] << 24 | (uint64_t)a->b[13] << 16 | (uint64_t)a->b[14] << 8 | a->b[15];
+}
+
+/* ARP and RARP carry IPv4 addresses only when the decoder could read them
+ * (Ethernet/IPv4 sizes): they are then in the IPv4-mapped form. */
+static inline int arp_has_v4(const struct migad_pkt *p)
+{
+    static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+    return memcmp(p->src.b, mapped, 12) == 0;
+}
+
 static int add_to(struct migad_binner *b, struct acc *a, const struct migad_pkt *p)
 {
     double len = p->wirelen;
+    unsigned need = b->need;
     a->v[MIGAD_F_PACKETS] += 1;
     a->v[MIGAD_F_BYTES] += len;
-    int is_ip = p->l3 == MIGAD_L3_IPV4 || p->l3 == MIGAD_L3_IPV6;
-    int has_addr = is_ip || p->l3 == MIGAD_L3_ARP || p->l3 == MIGAD_L3_RARP;
-    uint64_t w[5];
+    int v4 = p->l3 == MIGAD_L3_IPV4 ||
+             ((p->l3 == MIGAD_L3_ARP || p->l3 == MIGAD_L3_RARP) && arp_has_v4(p));
+    int v6 = p->l3 == MIGAD_L3_IPV6;
+    int is_ip = p->l3 == MIGAD_L3_IPV4 || v6;
     int fail = 0;
-    if (has_addr && (b->need & NEED_SRCIP)) {
-        addr_words(&p->src, w);
-        fail |= ctab_add(&a->srcip, w) < 0;
+    if (need & NEED_SRCIP) {
+        if (v4)
+            fail |= ctab_add1(&a->src4, v4num(&p->src)) < 0;
+        else if (v6)
+            fail |= ctab_add2(&a->src6, load64(p->src.b), load64(p->src.b + 8)) < 0;
     }
-    if (has_addr && (b->need & NEED_DSTIP)) {
-        addr_words(&p->dst, w);
-        fail |= ctab_add(&a->dstip, w) < 0;
+    if (need & NEED_DSTIP) {
+        if (v4)
+            fail |= ctab_add1(&a->dst4, v4num(&p->dst)) < 0;
+        else if (v6)
+            fail |= ctab_add2(&a->dst6, load64(p->dst.b), load64(p->dst.b + 8)) < 0;
     }
     if (p->has_ports) {
-        if (b->need & NEED_SPORT) {
-            w[0] = p->sport;
-            fail |= ctab_add(&a->sport, w) < 0;
-        }
-        if (b->need & NEED_DPORT) {
-            w[0] = p->dport;
-            fail |= ctab_add(&a->dport, w) < 0;
-        }
+        if (need & NEED_SPORT)
+            fail |= ctab_add1(&a->sport, p->sport) < 0;
+        if (need & NEED_DPORT)
+            fail |= ctab_add1(&a->dport, p->dport) < 0;
         if (p->dport < 1024) {
             a->v[MIGAD_F_PKTS_WELLKNOWN] += 1;
             a->v[MIGAD_F_BYTES_WELLKNOWN] += len;
@@ -555,10 +588,8 @@ static int add_to(struct migad_binner *b, struct acc *a, const struct migad_pkt 
         a->v[MIGAD_F_PKTS_NOPORT] += 1;
         a->v[MIGAD_F_BYTES_NOPORT] += len;
     }
-    if (b->need & NEED_SIZE) {
-        w[0] = p->wirelen;
-        fail |= ctab_add(&a->size, w) < 0;
-    }
+    if (need & NEED_SIZE)
+        fail |= ctab_add1(&a->size, p->wirelen) < 0;
     if (is_ip && p->ip_proto == 6 && p->has_ports) {
         uint8_t fl = p->tcp_flags;
         if (fl & MIGAD_TCP_SYN)
@@ -574,12 +605,21 @@ static int add_to(struct migad_binner *b, struct acc *a, const struct migad_pkt 
         a->v[MIGAD_F_ARP] += 1;
     else if (p->l3 == MIGAD_L3_RARP)
         a->v[MIGAD_F_RARP] += 1;
-    if (b->need & (NEED_FLOWS | NEED_FLOWTAB)) {
+    if ((need & NEED_FLOWS) && p->l3 == MIGAD_L3_IPV4) {
+        /* IPv4 flow in two words: the ordered (address, port) endpoints
+         * (48 bits each) and the protocol */
+        uint16_t sp = p->has_ports ? p->sport : 0, dp = p->has_ports ? p->dport : 0;
+        uint64_t e1 = v4num(&p->src) << 16 | sp, e2 = v4num(&p->dst) << 16 | dp;
+        uint64_t lo = e1 < e2 ? e1 : e2, hi = e1 < e2 ? e2 : e1;
+        fail |= ctab_add2(&a->flows4, lo | (uint64_t)p->ip_proto << 48, hi) < 0;
+    }
+    if ((need & NEED_FLOWTAB) || ((need & NEED_FLOWS) && p->l3 != MIGAD_L3_IPV4)) {
+        uint64_t w[5];
         int dir;
         flow_key(p, w, &dir);
-        if (b->need & NEED_FLOWS)
-            fail |= ctab_add(&a->flows, w) < 0;
-        if (b->need & NEED_FLOWTAB) {
+        if ((need & NEED_FLOWS) && p->l3 != MIGAD_L3_IPV4)
+            fail |= ctab_add(&a->flowsx, w) < 0;
+        if (need & NEED_FLOWTAB) {
             int is_new;
             struct flow *f = flowtab_get(b, w, p->ts, &is_new);
             if (f && is_ip && p->ip_proto == 6 && p->has_ports) {

@@ -1,8 +1,7 @@
-#include "ctab.h"
-
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
+
+#include "ctab.h"
 
 #define CTAB_INIT_CAP 64u
 
@@ -20,7 +19,9 @@ void ctab_release(struct ctab *t)
     free(t->keys);
     free(t->counts);
     free(t->used);
+    unsigned w = t->words;
     memset(t, 0, sizeof *t);
+    t->words = w;
 }
 
 void ctab_clear(struct ctab *t)
@@ -31,38 +32,33 @@ void ctab_clear(struct ctab *t)
     t->total = 0;
 }
 
-/* A 64-bit mixer (the finaliser of MurmurHash3) folded over the words. */
-static inline uint64_t mix64(uint64_t h)
+/* Slot of a key in a table of 2^(64-shift) slots.  The same functions as the
+ * inline adds in ctab.h, so a key lands in the same place whichever adds it. */
+static inline uint32_t slot_of(const uint64_t *k, unsigned words, uint32_t shift)
 {
-    h ^= h >> 33;
-    h *= UINT64_C(0xff51afd7ed558ccd);
-    h ^= h >> 33;
-    h *= UINT64_C(0xc4ceb9fe1a85ec53);
-    h ^= h >> 33;
-    return h;
+    uint64_t h;
+    if (words == 1) {
+        h = (k[0] ^ (k[0] >> 29)) * CTAB_K1;
+    } else if (words == 2) {
+        h = (k[0] * CTAB_K1) ^ ((k[1] ^ (k[1] >> 31)) * CTAB_K2);
+        h = (h ^ (h >> 32)) * CTAB_K1;
+    } else {
+        h = 0;
+        for (unsigned i = 0; i < words; i++)
+            h = (h ^ k[i] ^ (k[i] >> 31)) * CTAB_K2;
+        h = (h ^ (h >> 32)) * CTAB_K1;
+    }
+    return (uint32_t)(h >> shift);
 }
 
-static inline uint64_t hash_key(const uint64_t *key, unsigned words)
-{
-    uint64_t h = key[0];
-    for (unsigned i = 1; i < words; i++)
-        h = mix64(h) ^ key[i];
-    return mix64(h);
-}
-
-static inline int key_eq(const uint64_t *a, const uint64_t *b, unsigned words)
-{
-    for (unsigned i = 0; i < words; i++)
-        if (a[i] != b[i])
-            return 0;
-    return 1;
-}
-
-static int grow(struct ctab *t)
+int ctab_grow(struct ctab *t)
 {
     if (t->cap > (UINT32_MAX >> 2))
         return -1;
     uint32_t ncap = t->cap ? t->cap * 2 : CTAB_INIT_CAP;
+    uint32_t nshift = 64;
+    for (uint32_t c = ncap; c > 1; c >>= 1)
+        nshift--;
     unsigned w = t->words;
     uint64_t *nkeys = malloc((size_t)ncap * w * sizeof *nkeys);
     uint64_t *ncounts = calloc(ncap, sizeof *ncounts);
@@ -77,7 +73,7 @@ static int grow(struct ctab *t)
     for (uint32_t i = 0; i < t->n; i++) {
         uint32_t s = t->used[i];
         const uint64_t *k = t->keys + (size_t)s * w;
-        uint32_t j = (uint32_t)hash_key(k, w) & mask;
+        uint32_t j = slot_of(k, w, nshift);
         while (ncounts[j])
             j = (j + 1) & mask;
         memcpy(nkeys + (size_t)j * w, k, w * sizeof *k);
@@ -91,31 +87,33 @@ static int grow(struct ctab *t)
     t->counts = ncounts;
     t->used = nused;
     t->cap = ncap;
+    t->shift = nshift;
     return 0;
 }
 
 int ctab_add(struct ctab *t, const uint64_t *key)
 {
     unsigned w = t->words;
-    if (t->cap == 0 && grow(t) != 0)
-        return -1;
+    if (w == 1)
+        return ctab_add1(t, key[0]);
+    if (w == 2)
+        return ctab_add2(t, key[0], key[1]);
+    if (t->cap == 0 || (t->n + 1) * 2 > t->cap) {
+        if (ctab_grow(t) != 0)
+            return -1;
+    }
     uint32_t mask = t->cap - 1;
-    uint32_t j = (uint32_t)hash_key(key, w) & mask;
+    uint32_t j = slot_of(key, w, t->shift);
     for (;;) {
         uint64_t c = t->counts[j];
         if (!c)
             break;
-        if (key_eq(t->keys + (size_t)j * w, key, w)) {
+        if (memcmp(t->keys + (size_t)j * w, key, w * sizeof *key) == 0) {
             t->counts[j] = c + 1;
             t->total++;
             return 0;
         }
         j = (j + 1) & mask;
-    }
-    if ((t->n + 1) * 2 > t->cap) {
-        if (grow(t) != 0)
-            return -1;
-        return ctab_add(t, key);
     }
     memcpy(t->keys + (size_t)j * w, key, w * sizeof *key);
     t->counts[j] = 1;
@@ -124,17 +122,22 @@ int ctab_add(struct ctab *t, const uint64_t *key)
     return 1;
 }
 
+double ctab_clogc(const struct ctab *t)
+{
+    double sum = 0.0;
+    for (uint32_t i = 0; i < t->n; i++) {
+        uint64_t c = t->counts[t->used[i]];
+        if (c > 1)
+            sum += (double)c * log2((double)c);
+    }
+    return sum;
+}
+
 double ctab_entropy(const struct ctab *t)
 {
     if (t->total == 0 || t->n <= 1)
         return 0.0;
-    double sum = 0.0;
-    for (uint32_t i = 0; i < t->n; i++) {
-        double c = t->counts[t->used[i]];
-        if (c > 1)
-            sum += c * log2(c);
-    }
-    double n = t->total;
-    double h = log2(n) - sum / n;
+    double n = (double)t->total;
+    double h = log2(n) - ctab_clogc(t) / n;
     return h < 0 ? 0.0 : h;
 }
