@@ -1,22 +1,47 @@
 #!/bin/sh
 # Install what is missing, build the developer build (warnings are errors)
 # and the AddressSanitizer + UndefinedBehaviorSanitizer build, run every
-# test in both, and replay the fuzz corpus under libFuzzer.
+# test in both, then run each libFuzzer target for a short deterministic
+# stretch over its corpus.  Ends with one line "N passed, M failed".
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
-status=0
+passed=0
+failed=0
 for flavour in dev asan; do
     echo "== $flavour build"
     scripts/build.sh "$flavour"
     echo "== $flavour tests"
-    (cd "build/$flavour" && ctest --output-on-failure -j "$(nproc)") || status=1
+    log="build/$flavour/ctest.log"
+    (cd "build/$flavour" && ctest --output-on-failure -j "$(nproc)") >"$log" 2>&1 || true
+    cat "$log"
+    summary=$(grep -E "tests passed, [0-9]+ tests failed out of [0-9]+" "$log" | tail -1)
+    if [ -z "$summary" ]; then
+        echo "== $flavour: ctest did not run"
+        failed=$((failed + 1))
+        continue
+    fi
+    total=$(echo "$summary" | sed -E 's/.*out of ([0-9]+).*/\1/')
+    bad=$(echo "$summary" | sed -E 's/.* ([0-9]+) tests failed.*/\1/')
+    passed=$((passed + total - bad))
+    failed=$((failed + bad))
 done
 if command -v clang >/dev/null 2>&1; then
-    echo "== fuzz build (libFuzzer), short deterministic run over the corpus"
-    scripts/build.sh fuzz
-    mkdir -p build/fuzz/work
-    build/fuzz/fuzz/fuzz_decode -seed=1 -runs=200000 build/fuzz/work fuzz/corpus/decode \
-        >build/fuzz/fuzz.log 2>&1 || { tail -40 build/fuzz/fuzz.log; status=1; }
+    echo "== fuzz build (clang, libFuzzer): a fixed-seed run of each target over its corpus"
+    scripts/build.sh fuzz >build/fuzz.log 2>&1 || { cat build/fuzz.log; failed=$((failed + 1)); }
+    for target in decode labels; do
+        bin=build/fuzz/fuzz/fuzz_$target
+        [ -x "$bin" ] || continue
+        mkdir -p "build/fuzz/work-$target"
+        if "$bin" -seed=1 -runs=2000000 "build/fuzz/work-$target" "fuzz/corpus/$target" \
+            >"build/fuzz/$target.log" 2>&1; then
+            echo "fuzz_$target: $(tail -1 "build/fuzz/$target.log")"
+            passed=$((passed + 1))
+        else
+            tail -40 "build/fuzz/$target.log"
+            failed=$((failed + 1))
+        fi
+    done
 fi
-exit $status
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
