@@ -107,7 +107,7 @@ static inline uint32_t rng_below(struct rng *r, uint32_t n)
     return (uint32_t)(((rng_next(r) >> 32) * (uint64_t)n) >> 32);
 }
 
-/* Roughly log-uniform in [lo, lo * 2^span): many small values, a long tail. */
+/* Roughly log-uniform in [lo/2, lo * 2^span): many small values, a long tail. */
 static uint32_t rng_logu(struct rng *r, uint32_t lo, unsigned span)
 {
     uint32_t shift = rng_below(r, span);
@@ -176,7 +176,8 @@ struct conv {
     uint16_t vlan;
     uint32_t seq[2];                  /* next sequence number per side */
     uint32_t msgs;                    /* messages (or packets) still to send */
-    uint32_t left;                    /* bytes left in the current message */
+    uint32_t left;                    /* bytes left in the current message
+                                         (UDP streams: the datagram size) */
     uint32_t sent;                    /* bytes of it sent so far */
     uint32_t unacked;                 /* full segments the receiver has not ACKed */
     uint32_t big;                     /* response size scale (bulk transfers) */

@@ -25,7 +25,7 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 usage() {
-    sed -n '4,13p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '4,14p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 with_tshark=0
@@ -202,10 +202,13 @@ echo "| ---------------------------------- | ------: | -------: | -----------: |
 row "bare libpcap loop (pcap_loop)" bare
 row "migad extract (paper, default)" paper
 row "migad extract -f extended" extended
-[ "$with_tshark" = 0 ] || row "tshark -T fields -e frame.len (1 run)" tshark
+[ "$with_tshark" = 0 ] || row "tshark -T fields (1 run)" tshark
 [ "$with_capinfos" = 0 ] || row "capinfos (1 run)" capinfos
 echo
 echo "ratio = bare loop time / tool time (= tool packet rate / bare loop packet rate)"
+for name in bare paper extended; do
+    printf '%-9s run times (s): %s\n' "$name" "$(cut -d' ' -f1 "$tmp/$name" | tr '\n' ' ')"
+done
 echo
 
 # verdict NAME LABEL
