@@ -175,6 +175,27 @@ static void test_reorder_within_window(void)
     migad_binner_free(b);
 }
 
+/* The first packet of a capture need not be the oldest: a packet within the
+ * window before it makes the trace start earlier. */
+static void test_starts_earlier(void)
+{
+    struct migad_binner *b = mk(&sk, NULL, "packets");
+    add(b, tcp(5.5, 1, 1, 2, 2, 60));
+    add(b, tcp(4.2, 1, 1, 2, 2, 60));
+    add(b, tcp(3.9, 1, 1, 2, 2, 60)); /* 1.6 s before the newest: still in the window */
+    CHECK_INT(migad_binner_finish(b), MIGAD_OK);
+    CHECK_INT(sk.n, 3);
+    CHECK_INT(sk.rows[0].start, S(3));
+    CHECK_INT(sk.rows[0].index, 0);
+    CHECK_INT(sk.rows[2].index, 2);
+    for (int i = 0; i < 3; i++)
+        CHECK_INT(sk.rows[i].v[MIGAD_F_PACKETS], 1);
+    struct migad_binner_stats st;
+    migad_binner_stats(b, &st);
+    CHECK_INT(st.late, 0);
+    migad_binner_free(b);
+}
+
 /* Beyond the window a packet goes to the oldest open bin and counts as late.
  * reorder 1 s: after t=5.0 bins 0..3 are final (end + 1 <= 5), so the
  * packet of t=1.2 goes to bin 4. */
@@ -466,26 +487,42 @@ static double ref_entropy(uint64_t *vals, int n, int *distinct)
 #define NPKT 3000
 static struct migad_pkt pk[NPKT];
 
-static void test_random_vs_reference(void)
+/* width: bin width; 50 ms with the 2 s window keeps 64 bins open, which
+ * switches the 16-bit tables to their hashed mode */
+static void random_vs_reference(double width)
 {
     /* packets over 0..60 s, in order with jitter below the 2 s window */
     for (int i = 0; i < NPKT; i++) {
         double t = 1000.0 + 60.0 * i / NPKT + (double)(rnd() % 1000) / 1000.0;
         pk[i] = tcp(t, (int)(rnd() % 6), 1000 + (int)(rnd() % 5), (int)(rnd() % 4),
                     (int)(rnd() % 3) * 1000, (uint32_t)(60 + rnd() % 4 * 100));
+        if (rnd() % 50 == 0)
+            pk[i].wirelen = 65536 + (uint32_t)(rnd() % 3); /* beyond 16 bits */
         if (rnd() % 5 == 0) {
             pk[i].has_ports = 0;
             pk[i].ip_proto = 1;
         }
     }
-    struct migad_binner *b = mk(&sk, NULL, "extended");
+    struct migad_binner_opts o;
+    migad_binner_opts_init(&o);
+    o.width = S(width);
+    struct migad_binner *b = mk(&sk, &o, "extended");
     for (int i = 0; i < NPKT; i++)
         add(b, pk[i]);
     CHECK_INT(migad_binner_finish(b), MIGAD_OK);
-    CHECK_INT(sk.n, 61); /* last packet before 1000 + 59.98 + 0.999: bins 1000 .. 1060 */
+    /* one row per bin from the earliest packet's bin to the latest's */
+    migad_ns tmin = pk[0].ts, tmax = pk[0].ts;
+    for (int i = 1; i < NPKT; i++) {
+        tmin = pk[i].ts < tmin ? pk[i].ts : tmin;
+        tmax = pk[i].ts > tmax ? pk[i].ts : tmax;
+    }
+    CHECK_INT(sk.n, tmax / S(width) - tmin / S(width) + 1);
+    if (width == 1.0)
+        CHECK_INT(sk.n, 61); /* 1000.0x .. 1060.9x */
+    CHECK(sk.n <= MAXROWS);
     static uint64_t vs[NPKT], vd[NPKT], vsp[NPKT], vdp[NPKT], vz[NPKT], vf[NPKT];
     for (int r = 0; r < sk.n; r++) {
-        migad_ns lo = sk.rows[r].start, hi = lo + S(1);
+        migad_ns lo = sk.rows[r].start, hi = lo + S(width);
         int n = 0, np = 0;
         double bytes = 0;
         for (int i = 0; i < NPKT; i++) {
@@ -525,12 +562,19 @@ static void test_random_vs_reference(void)
     migad_binner_free(b);
 }
 
+static void test_random_vs_reference(void)
+{
+    random_vs_reference(1.0);
+    random_vs_reference(0.05);
+}
+
 int main(void)
 {
     RUN(test_one_bin_paper);
     RUN(test_entropy_values);
     RUN(test_empty_bins);
     RUN(test_reorder_within_window);
+    RUN(test_starts_earlier);
     RUN(test_late_beyond_window);
     RUN(test_segments);
     RUN(test_align_and_width);

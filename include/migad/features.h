@@ -115,6 +115,11 @@ migad_status migad_binner_create(struct migad_binner **out, const struct migad_b
 /* Add one decoded packet (p->ts and p->wirelen must be set). */
 migad_status migad_binner_add(struct migad_binner *b, const struct migad_pkt *p);
 
+/* Add n packets in order: the same as n calls of migad_binner_add, faster
+ * (the memory loads of later packets overlap the work on earlier ones). */
+migad_status migad_binner_add_batch(struct migad_binner *b, const struct migad_pkt *pkts,
+                                    size_t n);
+
 /* Close every open bin up to and including the one holding time `now`
  * minus the reorder window (for live capture: emits quiet seconds). */
 migad_status migad_binner_advance(struct migad_binner *b, migad_ns now);

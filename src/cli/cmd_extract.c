@@ -107,8 +107,13 @@ struct opts {
     int quiet;
 };
 
-/* Per-trace state: a binner and where its rows go. */
+#define BATCH 64
+
+/* Per-trace state: a binner, a batch of decoded packets not yet binned, and
+ * where the rows go. */
 struct trace {
+    struct migad_pkt batch[BATCH];
+    size_t nbatch;
     char *name;
     struct migad_binner *binner;
     struct migad_writer *writer;
@@ -173,24 +178,13 @@ static void trace_release(struct trace *t)
     memset(t, 0, sizeof *t);
 }
 
-/* Decode one frame and bin it.  Returns 0, or -1 on a fatal error. */
-static int trace_frame(struct trace *t, const struct opts *o, const struct migad_frame *f)
+/* Bin the batched packets.  Returns 0, or -1 on a fatal error. */
+static int trace_flush(struct trace *t)
 {
-    struct migad_pkt p;
-    p.ts = f->ts;
-    enum migad_decode_result r = migad_decode(f->dlt, f->data, f->caplen, f->wirelen,
-                                              o->decode_flags, &p);
-    p.ts = f->ts;
-    p.caplen = f->caplen;
-    p.wirelen = f->wirelen;
-    if (r == MIGAD_DECODE_TRUNCATED)
-        t->truncated++;
-    else if (r == MIGAD_DECODE_MALFORMED)
-        t->malformed++;
-    else if (r == MIGAD_DECODE_UNSUPPORTED_LINK)
-        t->unsupported++;
-    t->packets++;
-    migad_status st = migad_binner_add(t->binner, &p);
+    if (t->nbatch == 0)
+        return 0;
+    migad_status st = migad_binner_add_batch(t->binner, t->batch, t->nbatch);
+    t->nbatch = 0;
     if (st != MIGAD_OK) {
         if (t->write_status != MIGAD_OK)
             cli_error(CMD, "cannot write the dataset: %s", strerror(errno));
@@ -201,8 +195,29 @@ static int trace_frame(struct trace *t, const struct opts *o, const struct migad
     return 0;
 }
 
+/* Decode one frame into the batch.  Returns 0, or -1 on a fatal error. */
+static int trace_frame(struct trace *t, const struct opts *o, const struct migad_frame *f)
+{
+    struct migad_pkt *p = &t->batch[t->nbatch++];
+    enum migad_decode_result r = migad_decode(f->dlt, f->data, f->caplen, f->wirelen,
+                                              o->decode_flags, p);
+    p->ts = f->ts;
+    p->caplen = f->caplen;
+    p->wirelen = f->wirelen;
+    if (r == MIGAD_DECODE_TRUNCATED)
+        t->truncated++;
+    else if (r == MIGAD_DECODE_MALFORMED)
+        t->malformed++;
+    else if (r == MIGAD_DECODE_UNSUPPORTED_LINK)
+        t->unsupported++;
+    t->packets++;
+    return t->nbatch == BATCH ? trace_flush(t) : 0;
+}
+
 static int trace_finish(struct trace *t, const struct opts *o)
 {
+    if (trace_flush(t) != 0)
+        return -1;
     if (migad_binner_finish(t->binner) != MIGAD_OK) {
         cli_error(CMD, "cannot write the dataset: %s", strerror(errno));
         return -1;
@@ -649,7 +664,7 @@ static int run_live(struct opts *o, const struct migad_labels *labels, struct mi
         }
         migad_ns now = cli_now_wall();
         for (int i = 0; i < ntraces; i++)
-            if (migad_binner_advance(tr[i].binner, now) != MIGAD_OK) {
+            if (trace_flush(&tr[i]) != 0 || migad_binner_advance(tr[i].binner, now) != MIGAD_OK) {
                 cli_error(CMD, "cannot write the dataset: %s", strerror(errno));
                 rc = EXIT_RUNTIME;
                 done = 1;
@@ -662,6 +677,7 @@ static int run_live(struct opts *o, const struct migad_labels *labels, struct mi
     /* write the quiet bins up to now, then the open ones */
     migad_ns now = cli_now_wall();
     for (int i = 0; i < ntraces; i++) {
+        trace_flush(&tr[i]);
         migad_binner_advance(tr[i].binner, now + o->bin.reorder);
         if (trace_finish(&tr[i], o) != 0)
             rc = EXIT_RUNTIME;

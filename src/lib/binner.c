@@ -40,6 +40,7 @@ enum need {
     NEED_SIZE = 1 << 4,
     NEED_FLOWS = 1 << 5,
     NEED_FLOWTAB = 1 << 6,
+    NEED_COUNTS = 1 << 7,   /* flag, protocol and port-class counters */
 };
 
 struct acc {
@@ -49,7 +50,8 @@ struct acc {
     /* IPv4 addresses and flows in one-/two-word tables, IPv6 and other
      * frames in wider ones: the common case hashes less, and an IPv4
      * address never equals an IPv6 one (not even ::ffff:a.b.c.d) */
-    struct ctab src4, src6, dst4, dst6, sport, dport, size, flows4, flowsx;
+    struct ctab src4, src6, dst4, dst6, flows4, flowsx;
+    struct dtab sport, dport, size; /* 16-bit values indexed directly */
 };
 
 /* ---- flow table across bins (new_flows, retrans) ------------------------ */
@@ -78,11 +80,15 @@ struct migad_binner {
 
     int started;            /* a packet has been seen */
     int seg_open;
+    int seg_emitted;        /* a bin of the current segment was written */
     migad_ns origin;
     int64_t first_index;    /* index of the first bin of the trace */
     int64_t lo, hi;         /* open bins of the current segment: [lo, hi] */
     migad_ns watermark;     /* newest packet time seen */
-    unsigned k;
+    migad_ns close_at;      /* watermark at which bin lo becomes final */
+    int64_t cur_idx;        /* bin of the last packet, and its start: most */
+    migad_ns cur_start;     /* packets fall in the same bin, no division */
+    unsigned k;             /* ring size, a power of two */
     struct acc *ring;
     struct flowtab ft;
     double zero[MIGAD_F_COUNT];
@@ -122,22 +128,24 @@ static unsigned needs_of(enum migad_feature f)
     case MIGAD_F_FLOWS: return NEED_FLOWS;
     case MIGAD_F_NEW_FLOWS:
     case MIGAD_F_RETRANS: return NEED_FLOWTAB;
-    default: return 0;
+    case MIGAD_F_PACKETS:
+    case MIGAD_F_BYTES: return 0;
+    default: return NEED_COUNTS;
     }
 }
 
-/* Apply f to every table of an accumulator. */
-static void acc_tables(struct acc *a, void (*f)(struct ctab *))
+/* Apply f / g to every table of an accumulator. */
+static void acc_tables(struct acc *a, void (*f)(struct ctab *), void (*g)(struct dtab *))
 {
     f(&a->src4);
     f(&a->src6);
     f(&a->dst4);
     f(&a->dst6);
-    f(&a->sport);
-    f(&a->dport);
-    f(&a->size);
     f(&a->flows4);
     f(&a->flowsx);
+    g(&a->sport);
+    g(&a->dport);
+    g(&a->size);
 }
 
 /* Entropy (bits) of the distribution held by two tables of disjoint keys. */
@@ -175,9 +183,9 @@ migad_status migad_binner_create(struct migad_binner **out, const struct migad_b
         return MIGAD_EINVAL;
     }
     int64_t k = o.reorder / o.width + 2;
-    if (k > 100000) {
+    if (k > 65536) {
         snprintf(err, MIGAD_ERRBUF_SIZE,
-                 "reorder window too long for the bin width (more than 100000 open bins)");
+                 "reorder window too long for the bin width (more than 65536 open bins)");
         return MIGAD_EINVAL;
     }
     struct migad_binner *b = calloc(1, sizeof *b);
@@ -186,7 +194,9 @@ migad_status migad_binner_create(struct migad_binner **out, const struct migad_b
     b->o = o;
     b->fn = fn;
     b->ctx = ctx;
-    b->k = (unsigned)k;
+    b->k = 1;
+    while (b->k < (unsigned)k)
+        b->k *= 2;
     for (unsigned i = 0; i < fs->n; i++) {
         b->sel[fs->ids[i]] = 1;
         b->need |= needs_of(fs->ids[i]);
@@ -200,9 +210,11 @@ migad_status migad_binner_create(struct migad_binner **out, const struct migad_b
         ctab_init(&a->src6, 2);
         ctab_init(&a->dst4, 1);
         ctab_init(&a->dst6, 2);
-        ctab_init(&a->sport, 1);
-        ctab_init(&a->dport, 1);
-        ctab_init(&a->size, 1);
+        /* direct 16-bit tables cost 512 KiB each: hashed when many bins
+         * are open at once (short bins with a long reorder window) */
+        dtab_init(&a->sport, b->k > 32);
+        dtab_init(&a->dport, b->k > 32);
+        dtab_init(&a->size, b->k > 32);
         ctab_init(&a->flows4, 2);
         ctab_init(&a->flowsx, 5);
     }
@@ -222,7 +234,7 @@ void migad_binner_free(struct migad_binner *b)
         return;
     if (b->ring) {
         for (unsigned i = 0; i < b->k; i++)
-            acc_tables(&b->ring[i], ctab_release);
+            acc_tables(&b->ring[i], ctab_release, dtab_release);
         free(b->ring);
     }
     free(b->ft.slots);
@@ -449,6 +461,7 @@ static int emit(struct migad_binner *b, int64_t index, const double *v)
         .values = v,
     };
     b->st.bins++;
+    b->seg_emitted = 1;
     if (b->fn && b->fn(b->ctx, &bin) != 0) {
         b->stopped = 1;
         return -1;
@@ -462,11 +475,11 @@ static int close_acc(struct migad_binner *b, struct acc *a)
     a->v[MIGAD_F_N_SRCIP] = a->src4.n + a->src6.n;
     a->v[MIGAD_F_H_DSTIP] = entropy2(&a->dst4, &a->dst6);
     a->v[MIGAD_F_N_DSTIP] = a->dst4.n + a->dst6.n;
-    a->v[MIGAD_F_H_SPORT] = ctab_entropy(&a->sport);
-    a->v[MIGAD_F_N_SPORT] = a->sport.n;
-    a->v[MIGAD_F_H_DPORT] = ctab_entropy(&a->dport);
-    a->v[MIGAD_F_N_DPORT] = a->dport.n;
-    a->v[MIGAD_F_H_PKTSIZE] = ctab_entropy(&a->size);
+    a->v[MIGAD_F_H_SPORT] = dtab_entropy(&a->sport);
+    a->v[MIGAD_F_N_SPORT] = dtab_distinct(&a->sport);
+    a->v[MIGAD_F_H_DPORT] = dtab_entropy(&a->dport);
+    a->v[MIGAD_F_N_DPORT] = dtab_distinct(&a->dport);
+    a->v[MIGAD_F_H_PKTSIZE] = dtab_entropy(&a->size);
     a->v[MIGAD_F_FLOWS] = a->flows4.n + a->flowsx.n;
     for (unsigned f = 0; f < MIGAD_F_COUNT; f++)
         if (!b->sel[f])
@@ -474,33 +487,38 @@ static int close_acc(struct migad_binner *b, struct acc *a)
     int rc = emit(b, a->index, a->v);
     a->open = 0;
     memset(a->v, 0, sizeof a->v);
-    acc_tables(a, ctab_clear);
+    acc_tables(a, ctab_clear, dtab_clear);
     return rc;
 }
 
 /* Emit bin lo (from its accumulator, or empty) and move lo forward. */
 static int close_lo(struct migad_binner *b)
 {
-    struct acc *a = &b->ring[(uint64_t)b->lo % b->k];
+    struct acc *a = &b->ring[(uint64_t)b->lo & (b->k - 1)];
     int rc = (a->open && a->index == b->lo) ? close_acc(b, a) : emit(b, b->lo, b->zero);
     b->lo++;
     return rc;
 }
 
+/* Watermark at which bin lo becomes final: its end plus the window. */
+static void update_close_at(struct migad_binner *b)
+{
+    b->close_at = b->origin + (b->lo + 1) * b->o.width + b->o.reorder;
+}
+
 /* Close the bins that no packet within the reorder window can reach. */
 static int close_ready(struct migad_binner *b)
 {
-    if (!b->seg_open)
+    if (!b->seg_open || b->watermark < b->close_at)
         return 0;
     /* bin i is final when origin + (i+1)*width + reorder <= watermark */
     int64_t last_final = floordiv(b->watermark - b->o.reorder - b->origin, b->o.width) - 1;
     if (last_final > b->hi)
         last_final = b->hi;
-    while (b->lo <= last_final) {
-        /* skip runs of empty bins quickly: they need no accumulator */
+    while (b->lo <= last_final)
         if (close_lo(b) != 0)
             return -1;
-    }
+    update_close_at(b);
     return 0;
 }
 
@@ -518,13 +536,15 @@ static int end_segment(struct migad_binner *b)
 static void start_segment(struct migad_binner *b, int64_t index)
 {
     b->seg_open = 1;
+    b->seg_emitted = 0;
     b->lo = b->hi = index;
     b->st.segments++;
+    update_close_at(b);
 }
 
 static struct acc *acc_for(struct migad_binner *b, int64_t index)
 {
-    struct acc *a = &b->ring[(uint64_t)index % b->k];
+    struct acc *a = &b->ring[(uint64_t)index & (b->k - 1)];
     if (!a->open) {
         a->open = 1;
         a->index = index;
@@ -544,6 +564,42 @@ static inline int arp_has_v4(const struct migad_pkt *p)
 {
     static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
     return memcmp(p->src.b, mapped, 12) == 0;
+}
+
+/* The flag, protocol and port-class counters of the extended set. */
+static inline void add_counts(struct acc *a, const struct migad_pkt *p, int is_ip)
+{
+    double len = p->wirelen;
+    if (p->has_ports) {
+        if (p->dport < 1024) {
+            a->v[MIGAD_F_PKTS_WELLKNOWN] += 1;
+            a->v[MIGAD_F_BYTES_WELLKNOWN] += len;
+        } else if (p->dport < 49152) {
+            a->v[MIGAD_F_PKTS_REGISTERED] += 1;
+            a->v[MIGAD_F_BYTES_REGISTERED] += len;
+        } else {
+            a->v[MIGAD_F_PKTS_DYNAMIC] += 1;
+            a->v[MIGAD_F_BYTES_DYNAMIC] += len;
+        }
+    } else {
+        a->v[MIGAD_F_PKTS_NOPORT] += 1;
+        a->v[MIGAD_F_BYTES_NOPORT] += len;
+    }
+    if (is_ip && p->ip_proto == 6 && p->has_ports) {
+        uint8_t fl = p->tcp_flags;
+        if (fl & MIGAD_TCP_SYN)
+            a->v[(fl & MIGAD_TCP_ACK) ? MIGAD_F_SYNACK : MIGAD_F_SYN] += 1;
+        if (fl & MIGAD_TCP_RST)
+            a->v[MIGAD_F_RST] += 1;
+        if (fl & MIGAD_TCP_FIN)
+            a->v[MIGAD_F_FIN] += 1;
+    }
+    if (p->has_icmp)
+        a->v[MIGAD_F_ICMP] += 1;
+    if (p->l3 == MIGAD_L3_ARP)
+        a->v[MIGAD_F_ARP] += 1;
+    else if (p->l3 == MIGAD_L3_RARP)
+        a->v[MIGAD_F_RARP] += 1;
 }
 
 static int add_to(struct migad_binner *b, struct acc *a, const struct migad_pkt *p)
@@ -571,40 +627,14 @@ static int add_to(struct migad_binner *b, struct acc *a, const struct migad_pkt 
     }
     if (p->has_ports) {
         if (need & NEED_SPORT)
-            fail |= ctab_add1(&a->sport, p->sport) < 0;
+            fail |= dtab_add(&a->sport, p->sport) < 0;
         if (need & NEED_DPORT)
-            fail |= ctab_add1(&a->dport, p->dport) < 0;
-        if (p->dport < 1024) {
-            a->v[MIGAD_F_PKTS_WELLKNOWN] += 1;
-            a->v[MIGAD_F_BYTES_WELLKNOWN] += len;
-        } else if (p->dport < 49152) {
-            a->v[MIGAD_F_PKTS_REGISTERED] += 1;
-            a->v[MIGAD_F_BYTES_REGISTERED] += len;
-        } else {
-            a->v[MIGAD_F_PKTS_DYNAMIC] += 1;
-            a->v[MIGAD_F_BYTES_DYNAMIC] += len;
-        }
-    } else {
-        a->v[MIGAD_F_PKTS_NOPORT] += 1;
-        a->v[MIGAD_F_BYTES_NOPORT] += len;
+            fail |= dtab_add(&a->dport, p->dport) < 0;
     }
     if (need & NEED_SIZE)
-        fail |= ctab_add1(&a->size, p->wirelen) < 0;
-    if (is_ip && p->ip_proto == 6 && p->has_ports) {
-        uint8_t fl = p->tcp_flags;
-        if (fl & MIGAD_TCP_SYN)
-            a->v[(fl & MIGAD_TCP_ACK) ? MIGAD_F_SYNACK : MIGAD_F_SYN] += 1;
-        if (fl & MIGAD_TCP_RST)
-            a->v[MIGAD_F_RST] += 1;
-        if (fl & MIGAD_TCP_FIN)
-            a->v[MIGAD_F_FIN] += 1;
-    }
-    if (p->has_icmp)
-        a->v[MIGAD_F_ICMP] += 1;
-    if (p->l3 == MIGAD_L3_ARP)
-        a->v[MIGAD_F_ARP] += 1;
-    else if (p->l3 == MIGAD_L3_RARP)
-        a->v[MIGAD_F_RARP] += 1;
+        fail |= dtab_add(&a->size, p->wirelen) < 0;
+    if (need & NEED_COUNTS)
+        add_counts(a, p, is_ip);
     if ((need & NEED_FLOWS) && p->l3 == MIGAD_L3_IPV4) {
         /* IPv4 flow in two words: the ordered (address, port) endpoints
          * (48 bits each) and the protocol */
@@ -645,8 +675,17 @@ migad_status migad_binner_add(struct migad_binner *b, const struct migad_pkt *p)
         b->origin = b->o.align_first ? ts : 0;
         b->first_index = floordiv(ts - b->origin, b->o.width);
         b->watermark = ts;
+        b->cur_idx = b->first_index;
+        b->cur_start = b->origin + b->first_index * b->o.width;
     }
-    int64_t idx = floordiv(ts - b->origin, b->o.width);
+    int64_t idx;
+    if (ts >= b->cur_start && ts - b->cur_start < b->o.width) {
+        idx = b->cur_idx;
+    } else {
+        idx = floordiv(ts - b->origin, b->o.width);
+        b->cur_idx = idx;
+        b->cur_start = b->origin + idx * b->o.width;
+    }
     b->st.packets++;
 
     if (!b->seg_open) {
@@ -662,14 +701,74 @@ migad_status migad_binner_add(struct migad_binner *b, const struct migad_pkt *p)
         b->watermark = ts;
     if (idx > b->hi)
         b->hi = idx;
-    if (close_ready(b) != 0)
+    if (b->watermark >= b->close_at && close_ready(b) != 0)
         return MIGAD_EIO;
     if (idx < b->lo) {
-        b->st.late++;
-        idx = b->lo;
+        /* Earlier than every open bin.  While the segment has written
+         * nothing and the packet is within the window, the segment simply
+         * starts earlier (the first packets of a capture are often not the
+         * oldest); otherwise it is late. */
+        if (!b->seg_emitted && b->hi - idx < (int64_t)b->k &&
+            b->origin + (idx + 1) * b->o.width + b->o.reorder > b->watermark) {
+            if (b->st.bins == 0 && idx < b->first_index)
+                b->first_index = idx;
+            b->lo = idx;
+            update_close_at(b);
+        } else {
+            b->st.late++;
+            idx = b->lo;
+        }
     }
     if (add_to(b, acc_for(b, idx), p) != 0)
         return MIGAD_ENOMEM;
+    return MIGAD_OK;
+}
+
+/*
+ * Start the memory loads a packet's table updates will need.  Counting is
+ * bound by cache misses (ports, addresses and flows hit tables far larger
+ * than the caches), so touching a packet's slots a few packets ahead lets
+ * the loads overlap.  Only a hint: nothing is changed.
+ */
+static void prefetch_pkt(const struct migad_binner *b, const struct migad_pkt *p)
+{
+    if (p->ts < b->cur_start || p->ts - b->cur_start >= b->o.width)
+        return;
+    const struct acc *a = &b->ring[(uint64_t)b->cur_idx & (b->k - 1)];
+    unsigned need = b->need;
+    if (p->l3 == MIGAD_L3_IPV4) {
+        uint64_t s4 = v4num(&p->src), d4 = v4num(&p->dst);
+        if (need & NEED_SRCIP)
+            ctab_prefetch1(&a->src4, s4);
+        if (need & NEED_DSTIP)
+            ctab_prefetch1(&a->dst4, d4);
+        if (need & NEED_FLOWS) {
+            uint16_t sp = p->has_ports ? p->sport : 0, dp = p->has_ports ? p->dport : 0;
+            uint64_t e1 = s4 << 16 | sp, e2 = d4 << 16 | dp;
+            uint64_t lo = e1 < e2 ? e1 : e2, hi = e1 < e2 ? e2 : e1;
+            ctab_prefetch2(&a->flows4, lo | (uint64_t)p->ip_proto << 48, hi);
+        }
+    }
+    if (p->has_ports) {
+        if (need & NEED_SPORT)
+            dtab_prefetch(&a->sport, p->sport);
+        if (need & NEED_DPORT)
+            dtab_prefetch(&a->dport, p->dport);
+    }
+}
+
+#define PREFETCH_AHEAD 8
+
+migad_status migad_binner_add_batch(struct migad_binner *b, const struct migad_pkt *pkts,
+                                    size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i + PREFETCH_AHEAD < n)
+            prefetch_pkt(b, &pkts[i + PREFETCH_AHEAD]);
+        migad_status st = migad_binner_add(b, &pkts[i]);
+        if (st != MIGAD_OK)
+            return st;
+    }
     return MIGAD_OK;
 }
 

@@ -1,18 +1,23 @@
 /*
- * ctab: a counting hash table for exact distinct-value statistics.
+ * Counting tables for exact distinct-value statistics of one bin.
  *
- * Keys are fixed-size arrays of 1 to 5 64-bit words (a port, an address, a
- * flow's 5-tuple); each key has a count.  Open addressing with linear
- * probing in a power-of-two table kept at most half full; the slots in use
- * are also listed in insertion order, so iterating and clearing cost the
- * number of distinct keys, not the table size.  A table is reused bin after
- * bin: clear() forgets the keys but keeps the memory (it never shrinks below
- * the largest bin seen, which bounds memory by the busiest bin, not by the
- * length of the trace).
+ * ctab: keys of 1 to 5 64-bit words (an address, a flow) with a count each.
+ * Open addressing with linear probing in a power-of-two table kept at most
+ * half full; a slot holds its key words and then its count, so a probe
+ * touches one cache line.  The slots in use are also listed in insertion
+ * order, so iterating and clearing cost the number of distinct keys, not the
+ * table size.  A table is reused bin after bin: clear() forgets the keys but
+ * keeps the memory (bounded by the busiest bin, not by the trace length).
  *
- * The one- and two-word cases are the hot path of feature extraction (ports,
- * sizes, IPv4 addresses and IPv4 flows), so they have inline versions with a
- * multiply-based hash; the general version handles the rest.
+ * dtab: the same for 16-bit values (ports, most packet lengths) indexed
+ * directly, no hashing at all; values of 65536 and more (jumbo frames, TSO
+ * captures) go to an overflow ctab.
+ *
+ * Memory latency, not arithmetic, is what these tables cost; the prefetch
+ * helpers let the caller start the loads for a packet a few packets early.
+ *
+ * The one- and two-word adds are the hot path of feature extraction, so they
+ * are inline here, with a multiply-based hash whose top bits pick the slot.
  */
 #ifndef MIGAD_CTAB_H
 #define MIGAD_CTAB_H
@@ -24,11 +29,10 @@
 #define CTAB_MAX_WORDS 5
 
 struct ctab {
-    uint64_t *keys;    /* cap * words */
-    uint64_t *counts;  /* cap; 0 = empty slot */
+    uint64_t *slots;   /* cap * (words + 1): key words, then count (0 = empty) */
     uint32_t *used;    /* slot indices in insertion order, n entries */
     uint32_t cap;      /* power of two, or 0 before the first add */
-    uint32_t shift;    /* 64 - log2(cap): hash bits are the top ones */
+    uint32_t shift;    /* 64 - log2(cap) */
     uint32_t n;        /* distinct keys */
     uint64_t total;    /* sum of counts */
     unsigned words;
@@ -44,10 +48,10 @@ void ctab_clear(struct ctab *t);
  * there, -1 if memory ran out. */
 int ctab_add(struct ctab *t, const uint64_t *key);
 
-/* Double the table (internal to the inline adds). */
+/* Double the table (used by the inline adds). */
 int ctab_grow(struct ctab *t);
 
-/* Sum over keys of c * log2(c) (the part of the entropy a table holds). */
+/* Sum over keys of c * log2(c) (what the entropy needs of a table). */
 double ctab_clogc(const struct ctab *t);
 
 /* Shannon entropy in bits of the counted distribution:
@@ -57,60 +61,131 @@ double ctab_entropy(const struct ctab *t);
 #define CTAB_K1 UINT64_C(0x9e3779b97f4a7c15)
 #define CTAB_K2 UINT64_C(0xc2b2ae3d27d4eb4f)
 
-/* One-word key. */
-static inline int ctab_add1(struct ctab *t, uint64_t key)
+static inline uint64_t ctab_hash1(uint64_t k)
 {
-    if (t->cap == 0 || (t->n + 1) * 2 > t->cap) {
-        if (ctab_grow(t) != 0)
-            return -1;
-    }
-    uint64_t h = (key ^ (key >> 29)) * CTAB_K1;
-    uint32_t mask = t->cap - 1, j = (uint32_t)(h >> t->shift);
-    for (;;) {
-        uint64_t c = t->counts[j];
-        if (!c)
-            break;
-        if (t->keys[j] == key) {
-            t->counts[j] = c + 1;
-            t->total++;
-            return 0;
-        }
-        j = (j + 1) & mask;
-    }
-    t->keys[j] = key;
-    t->counts[j] = 1;
-    t->used[t->n++] = j;
-    t->total++;
-    return 1;
+    return (k ^ (k >> 29)) * CTAB_K1;
 }
 
-/* Two-word key. */
-static inline int ctab_add2(struct ctab *t, uint64_t k0, uint64_t k1)
+static inline uint64_t ctab_hash2(uint64_t k0, uint64_t k1)
 {
-    if (t->cap == 0 || (t->n + 1) * 2 > t->cap) {
-        if (ctab_grow(t) != 0)
-            return -1;
-    }
     uint64_t h = (k0 * CTAB_K1) ^ ((k1 ^ (k1 >> 31)) * CTAB_K2);
-    h = (h ^ (h >> 32)) * CTAB_K1;
-    uint32_t mask = t->cap - 1, j = (uint32_t)(h >> t->shift);
+    return (h ^ (h >> 32)) * CTAB_K1;
+}
+
+static inline int ctab_add1(struct ctab *t, uint64_t key)
+{
+    if ((t->n + 1) * 2 > t->cap && ctab_grow(t) != 0)
+        return -1;
+    uint32_t mask = t->cap - 1, j = (uint32_t)(ctab_hash1(key) >> t->shift);
     for (;;) {
-        uint64_t c = t->counts[j];
-        if (!c)
-            break;
-        if (t->keys[2 * (size_t)j] == k0 && t->keys[2 * (size_t)j + 1] == k1) {
-            t->counts[j] = c + 1;
+        uint64_t *s = t->slots + 2 * (size_t)j;
+        if (!s[1]) {
+            s[0] = key;
+            s[1] = 1;
+            t->used[t->n++] = j;
+            t->total++;
+            return 1;
+        }
+        if (s[0] == key) {
+            s[1]++;
             t->total++;
             return 0;
         }
         j = (j + 1) & mask;
     }
-    t->keys[2 * (size_t)j] = k0;
-    t->keys[2 * (size_t)j + 1] = k1;
-    t->counts[j] = 1;
-    t->used[t->n++] = j;
-    t->total++;
-    return 1;
 }
+
+static inline int ctab_add2(struct ctab *t, uint64_t k0, uint64_t k1)
+{
+    if ((t->n + 1) * 2 > t->cap && ctab_grow(t) != 0)
+        return -1;
+    uint32_t mask = t->cap - 1, j = (uint32_t)(ctab_hash2(k0, k1) >> t->shift);
+    for (;;) {
+        uint64_t *s = t->slots + 3 * (size_t)j;
+        if (!s[2]) {
+            s[0] = k0;
+            s[1] = k1;
+            s[2] = 1;
+            t->used[t->n++] = j;
+            t->total++;
+            return 1;
+        }
+        if (s[0] == k0 && s[1] == k1) {
+            s[2]++;
+            t->total++;
+            return 0;
+        }
+        j = (j + 1) & mask;
+    }
+}
+
+/* ---- dtab -------------------------------------------------------------- */
+
+#define DTAB_SIZE 65536u
+
+/* Counts are 32-bit to halve the cache footprint (256 KiB per table); the
+ * rare wrap past 2^32 in one bin is carried into `wraps`. */
+struct dtab {
+    uint32_t *counts;  /* DTAB_SIZE, allocated on the first add */
+    uint32_t *used;    /* values in insertion order */
+    uint32_t n;
+    uint64_t total;
+    int hashed;        /* set by the owner: count every value in `big` (when
+                          many tables are alive, 256 KiB each is too much) */
+    struct ctab big;   /* values >= DTAB_SIZE, or all of them when hashed */
+    struct ctab wraps; /* value -> times its 32-bit count wrapped */
+};
+
+/* Initialise (no memory until the first add); hashed: see the field. */
+void dtab_init(struct dtab *t, int hashed);
+void dtab_release(struct dtab *t);
+void dtab_clear(struct dtab *t);
+int dtab_alloc(struct dtab *t);
+int dtab_wrap(struct dtab *t, uint32_t v);
+double dtab_entropy(const struct dtab *t);
+static inline uint32_t dtab_distinct(const struct dtab *t)
+{
+    return t->n + t->big.n;
+}
+
+static inline int dtab_add(struct dtab *t, uint32_t v)
+{
+    if (v >= DTAB_SIZE || t->hashed)
+        return ctab_add1(&t->big, v);
+    if (!t->counts && dtab_alloc(t) != 0)
+        return -1;
+    t->total++;
+    uint32_t c = t->counts[v]++;
+    if (c == 0) {
+        t->used[t->n++] = v;
+        return 1;
+    }
+    if (c == UINT32_MAX)
+        return dtab_wrap(t, v) < 0 ? -1 : 0;
+    return 0;
+}
+
+/* Prefetch the count of v (before a dtab_add a few packets later). */
+static inline void dtab_prefetch(const struct dtab *t, uint32_t v)
+{
+    if (t->counts && v < DTAB_SIZE)
+        __builtin_prefetch(&t->counts[v], 1);
+}
+
+/* Prefetch the first slot a one- or two-word key would probe. */
+static inline void ctab_prefetch1(const struct ctab *t, uint64_t key)
+{
+    if (t->cap)
+        __builtin_prefetch(t->slots + 2 * (size_t)(ctab_hash1(key) >> t->shift), 1);
+}
+
+static inline void ctab_prefetch2(const struct ctab *t, uint64_t k0, uint64_t k1)
+{
+    if (t->cap)
+        __builtin_prefetch(t->slots + 3 * (size_t)(ctab_hash2(k0, k1) >> t->shift), 1);
+}
+
+/* Count of a one-word key, 0 when absent. */
+uint64_t ctab_get1(const struct ctab *t, uint64_t key);
 
 #endif
