@@ -216,7 +216,7 @@ static void try_send(struct sim *s, struct sim_tcp *c, int side)
             e->snd_nxt += len;
             if (e->pace)
                 e->pace_next = (now > e->pace_next ? now : e->pace_next) +
-                               (migad_ns)((len + 66) * (double)MIGAD_NS_PER_SEC / e->pace);
+                               (migad_ns)(len * (double)MIGAD_NS_PER_SEC / e->pace);
             if (!e->rto_armed)
                 arm_rto(s, c, side);
             continue;

@@ -47,7 +47,7 @@ void sim_tcp_send(struct sim *s, struct sim_tcp *c, int side, uint64_t n, const 
 /* Side `side` closes its direction once its queued data is sent. */
 void sim_tcp_close(struct sim *s, struct sim_tcp *c, int side);
 
-/* Limit side `side`'s sending rate (bytes per second, 0 = unlimited). */
+/* Limit side `side`'s payload rate (bytes per second, 0 = unlimited). */
 void sim_tcp_pace(struct sim_tcp *c, int side, uint64_t bytes_per_sec);
 
 /* Hosts of the connection's sides. */
