@@ -8,7 +8,10 @@
 #include "cli.h"
 
 static const struct cli_cmd commands[] = {
+    { "sim", cmd_sim, "the paper's testbed as packet captures with ground truth" },
     { "extract", cmd_extract, "packets to labelled per-bin traffic features (CSV)" },
+    { "train", cmd_train, "fit an anomaly detector (pca, kmeans, gmm) and write a model" },
+    { "score", cmd_score, "anomaly scores and alarms of feature rows under a model" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -52,9 +55,15 @@ int main(int argc, char **argv)
         printf("migad %s\n", migad_version());
         return cli_finish_stdout(NULL);
     }
-    for (size_t i = 0; i < NCOMMANDS; i++)
-        if (strcmp(name, commands[i].name) == 0)
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(name, commands[i].name) == 0) {
+            /* getopt's own messages then read "migad CMD: invalid option" */
+            char full[64];
+            snprintf(full, sizeof full, "migad %s", commands[i].name);
+            argv[1] = full;
             return commands[i].run(argc - 1, argv + 1);
+        }
+    }
     cli_error(NULL, "'%s' is not a migad command (see 'migad --help')", name);
     return EXIT_USAGE;
 }

@@ -1,0 +1,309 @@
+/*
+ * migad train: fit a detector on a feature CSV and write a model file.
+ *
+ * Reads the table (include/migad/table.h), fits the chosen detector through
+ * the detector interface (include/migad/detector.h) and saves the model
+ * (docs/model-format.md).  All the work is in the library; this file only
+ * parses options and reports.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "migad/detector.h"
+#include "migad/table.h"
+
+#define CMD "train"
+#define MAX_FEATURES 4096
+
+static const char help_text[] =
+    "usage: migad train -d DETECTOR [options] -o MODEL [-i] FEATURES.csv\n"
+    "\n"
+    "Fit an anomaly detector on the rows of a feature CSV (the output of\n"
+    "migad extract, or any CSV with a header) and write a model file.\n"
+    "\n"
+    "  -d, --detector NAME  pca, kmeans or gmm (--list shows them)\n"
+    "  -i, --input FILE     training rows; - = standard input\n"
+    "  -o, --output MODEL   model file to write\n"
+    "      --features LIST  feature columns, comma-separated (default: every column\n"
+    "                       except trace, segment, bin, start, gt, imi)\n"
+    "      --scale MODE     zscore (default), minmax or none; fitted on these rows\n"
+    "      --log1p          log(1 + x) of every feature before scaling\n"
+    "      --seed N         seed of every random choice (default 1)\n"
+    "      --fpr RATE       threshold: false-alarm rate on the normal training rows\n"
+    "                       (gt = 0 when present; default 0.01)\n"
+    "      --list           list the detectors and exit\n"
+    "  -q, --quiet          no summary on standard error\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "pca (Lakhina subspace method, score = squared prediction error):\n"
+    "      --components K   normal subspace of K axes (default: by --variance)\n"
+    "      --variance F     smallest subspace holding fraction F of the variance (0.95)\n"
+    "      --select RULE    variance (default) or 3sigma (Lakhina's 3-sigma rule)\n"
+    "      --alpha A        threshold = Jackson-Mudholkar Q-statistic at A instead of --fpr\n"
+    "kmeans (score = distance to the nearest centroid):\n"
+    "      --k K            clusters (default 3)\n"
+    "      --restarts N     initialisations, the least inertia kept (default 10)\n"
+    "      --init MODE      kmeans++ (default) or classes (rows of each of the normal,\n"
+    "                       attack and migration classes; needs gt, uses imi)\n"
+    "      --max-iter N     Lloyd iterations at most (default 300)\n"
+    "gmm (Gaussian mixture by EM, score = negative log-likelihood):\n"
+    "      --k K            components (default 2)\n"
+    "      --reg-covar R    added to covariance diagonals (default 1e-6)\n"
+    "      --tol T          EM stops when the mean log-likelihood gains < T (1e-3)\n"
+    "      --restarts N     EM runs, the best likelihood kept (default 1)\n"
+    "      --max-iter N     EM iterations at most (default 100)\n"
+    "\n"
+    "Exit status: 0 success, 1 runtime error (unreadable or bad input, write\n"
+    "error), 2 usage error.  See migad-train(1) and docs/model-format.md.\n";
+
+enum {
+    OPT_FEATURES = 256, OPT_SCALE, OPT_LOG1P, OPT_SEED, OPT_FPR, OPT_LIST, OPT_COMPONENTS,
+    OPT_VARIANCE, OPT_SELECT, OPT_ALPHA, OPT_K, OPT_RESTARTS, OPT_INIT, OPT_MAXITER,
+    OPT_REGCOVAR, OPT_TOL,
+};
+
+struct opts {
+    struct migad_train_opts t;
+    const char *input, *output;
+    char *feature_text;
+    const char *features[MAX_FEATURES];
+    size_t nfeatures;
+    int quiet, list;
+};
+
+/* A finite double in [lo, hi]; 0 or -1. */
+static int parse_double(const char *text, double lo, double hi, double *out)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || !isfinite(v) || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Split "a,b,c" in place into o->features. */
+static int split_features(struct opts *o, char *text)
+{
+    o->nfeatures = 0;
+    for (char *s = text;; ) {
+        char *comma = strchr(s, ',');
+        if (comma)
+            *comma = '\0';
+        if (*s == '\0' || o->nfeatures == MAX_FEATURES)
+            return -1;
+        o->features[o->nfeatures++] = s;
+        if (!comma)
+            return 0;
+        s = comma + 1;
+    }
+}
+
+static int bad_value(const char *opt, const char *val, const char *what)
+{
+    cli_error(CMD, "invalid %s '%s' (%s)", opt, val, what);
+    return EXIT_USAGE;
+}
+
+/* Options that only set a number; -1 when c is not one of them. */
+static int numeric_option(int c, struct opts *o)
+{
+    unsigned long long v;
+    double f;
+    switch (c) {
+    case OPT_SEED:
+        if (cli_parse_uint(optarg, UINT64_MAX, &v) != 0)
+            return bad_value("--seed", optarg, "a non-negative integer");
+        o->t.seed = v;
+        return 0;
+    case OPT_FPR:
+        if (parse_double(optarg, 0, 0.999999, &f) != 0)
+            return bad_value("--fpr", optarg, "a rate in [0, 1)");
+        o->t.fpr = f;
+        return 0;
+    case OPT_ALPHA:
+        if (parse_double(optarg, 1e-12, 0.5, &f) != 0)
+            return bad_value("--alpha", optarg, "a level in (0, 0.5]");
+        o->t.alpha = f;
+        return 0;
+    case OPT_VARIANCE:
+        if (parse_double(optarg, 1e-9, 1, &f) != 0)
+            return bad_value("--variance", optarg, "a fraction in (0, 1]");
+        o->t.variance = f;
+        return 0;
+    case OPT_COMPONENTS:
+    case OPT_K:
+        if (cli_parse_uint(optarg, 65536, &v) != 0 || v == 0)
+            return bad_value(c == OPT_K ? "--k" : "--components", optarg, "1 to 65536");
+        o->t.k = (size_t)v;
+        return 0;
+    case OPT_RESTARTS:
+    case OPT_MAXITER:
+        if (cli_parse_uint(optarg, 1000000, &v) != 0 || v == 0)
+            return bad_value(c == OPT_RESTARTS ? "--restarts" : "--max-iter", optarg,
+                             "1 to 1000000");
+        *(c == OPT_RESTARTS ? &o->t.restarts : &o->t.max_iter) = (unsigned)v;
+        return 0;
+    case OPT_REGCOVAR:
+        if (parse_double(optarg, 0, 1e6, &f) != 0)
+            return bad_value("--reg-covar", optarg, "a number >= 0");
+        o->t.reg_covar = f;
+        return 0;
+    case OPT_TOL:
+        if (parse_double(optarg, 1e-300, 1e6, &f) != 0)
+            return bad_value("--tol", optarg, "a number > 0");
+        o->t.tol = f;
+        return 0;
+    }
+    return -1;
+}
+
+/* Options that pick a word; -1 when c is not one of them. */
+static int word_option(int c, struct opts *o)
+{
+    switch (c) {
+    case OPT_SCALE:
+        if (strcmp(optarg, "zscore") == 0) o->t.scale = MIGAD_SCALE_ZSCORE;
+        else if (strcmp(optarg, "minmax") == 0) o->t.scale = MIGAD_SCALE_MINMAX;
+        else if (strcmp(optarg, "none") == 0) o->t.scale = MIGAD_SCALE_NONE;
+        else return bad_value("--scale", optarg, "zscore, minmax or none");
+        return 0;
+    case OPT_SELECT:
+        if (strcmp(optarg, "variance") == 0) o->t.three_sigma = 0;
+        else if (strcmp(optarg, "3sigma") == 0) o->t.three_sigma = 1;
+        else return bad_value("--select", optarg, "variance or 3sigma");
+        return 0;
+    case OPT_INIT:
+        if (strcmp(optarg, "kmeans++") == 0) o->t.init_classes = 0;
+        else if (strcmp(optarg, "classes") == 0) o->t.init_classes = 1;
+        else return bad_value("--init", optarg, "kmeans++ or classes");
+        return 0;
+    case OPT_FEATURES:
+        free(o->feature_text);
+        o->feature_text = strdup(optarg);
+        if (!o->feature_text || split_features(o, o->feature_text) != 0)
+            return bad_value("--features", optarg, "names separated by single commas");
+        return 0;
+    }
+    return -1;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+    static const struct option longopts[] = {
+        { "detector", required_argument, NULL, 'd' }, { "input", required_argument, NULL, 'i' },
+        { "output", required_argument, NULL, 'o' }, { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' }, { "features", required_argument, NULL, OPT_FEATURES },
+        { "scale", required_argument, NULL, OPT_SCALE }, { "log1p", no_argument, NULL, OPT_LOG1P },
+        { "seed", required_argument, NULL, OPT_SEED }, { "fpr", required_argument, NULL, OPT_FPR },
+        { "list", no_argument, NULL, OPT_LIST },
+        { "components", required_argument, NULL, OPT_COMPONENTS },
+        { "variance", required_argument, NULL, OPT_VARIANCE },
+        { "select", required_argument, NULL, OPT_SELECT },
+        { "alpha", required_argument, NULL, OPT_ALPHA }, { "k", required_argument, NULL, OPT_K },
+        { "restarts", required_argument, NULL, OPT_RESTARTS },
+        { "init", required_argument, NULL, OPT_INIT },
+        { "max-iter", required_argument, NULL, OPT_MAXITER },
+        { "reg-covar", required_argument, NULL, OPT_REGCOVAR },
+        { "tol", required_argument, NULL, OPT_TOL },
+        { NULL, 0, NULL, 0 },
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+d:i:o:qh", longopts, NULL)) != -1) {
+        int rc = numeric_option(c, o);
+        if (rc < 0)
+            rc = word_option(c, o);
+        if (rc > 0)
+            return rc;
+        if (rc == 0)
+            continue;
+        switch (c) {
+        case 'd': o->t.detector = optarg; break;
+        case 'i': o->input = optarg; break;
+        case 'o': o->output = optarg; break;
+        case 'q': o->quiet = 1; break;
+        case 'h': fputs(help_text, stdout); return -1;
+        case OPT_LOG1P: o->t.log1p = 1; break;
+        case OPT_LIST: o->list = 1; break;
+        default:
+            fprintf(stderr, "Try 'migad train --help'.\n");
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc && !o->input)
+        o->input = argv[optind++];
+    if (optind < argc) {
+        cli_error(CMD, "unexpected argument '%s'", argv[optind]);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int check_required(const struct opts *o)
+{
+    size_t i;
+    for (i = 0; i < migad_detector_count(); i++)
+        if (o->t.detector && strcmp(o->t.detector, migad_detector_name(i)) == 0)
+            break;
+    if (!o->t.detector) {
+        cli_error(CMD, "no detector: give -d pca, kmeans or gmm");
+        return EXIT_USAGE;
+    }
+    if (i == migad_detector_count()) {
+        cli_error(CMD, "unknown detector '%s' (see 'migad train --list')", o->t.detector);
+        return EXIT_USAGE;
+    }
+    if (!o->input || !o->output) {
+        cli_error(CMD, "need an input (-i FILE) and a model to write (-o MODEL)");
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int train(const struct opts *o)
+{
+    char err[MIGAD_ERRBUF_SIZE];
+    struct migad_table t;
+    if (migad_table_read(&t, o->input, o->nfeatures ? o->features : NULL, o->nfeatures, err)
+        != MIGAD_OK) {
+        cli_error(CMD, "%s", err);
+        return EXIT_RUNTIME;
+    }
+    struct migad_model *m;
+    migad_status st = migad_model_train(&t, &o->t, &m, err);
+    if (st == MIGAD_OK)
+        st = migad_model_save(m, o->output, err);
+    if (st == MIGAD_OK && !o->quiet)
+        fprintf(stderr, "migad %s: %s fitted on %zu rows x %zu features, threshold %.6g -> %s\n",
+                CMD, o->t.detector, t.nrows, t.ncols, migad_model_threshold(m), o->output);
+    if (st != MIGAD_OK)
+        cli_error(CMD, "%s", err);
+    migad_model_free(m);
+    migad_table_release(&t);
+    return st == MIGAD_OK ? EXIT_OK : st == MIGAD_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
+int cmd_train(int argc, char **argv)
+{
+    struct opts o = { 0 };
+    migad_train_opts_init(&o.t);
+    o.t.detector = NULL;
+    int rc = parse_args(argc, argv, &o);
+    if (rc == 0 && o.list) {
+        for (size_t i = 0; i < migad_detector_count(); i++)
+            printf("%-8s %s\n", migad_detector_name(i), migad_detector_summary(i));
+        rc = cli_finish_stdout(CMD);
+    } else if (rc == 0) {
+        rc = check_required(&o);
+        if (rc == 0)
+            rc = train(&o);
+    } else if (rc < 0) {
+        rc = cli_finish_stdout(CMD);
+    }
+    free(o.feature_text);
+    return rc;
+}
