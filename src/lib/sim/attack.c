@@ -199,40 +199,8 @@ void sim_hping_cfg_default(struct sim_hping_cfg *c)
 
 /* ---- frames the tools build themselves ---------------------------------- */
 
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
-/* RFC 1071 sum, not folded. */
-static uint32_t sum16(const uint8_t *p, uint32_t n, uint32_t acc)
-{
-    for (uint32_t i = 0; i + 1 < n; i += 2)
-        acc += (uint32_t)p[i] << 8 | p[i + 1];
-    if (n & 1)
-        acc += (uint32_t)p[n - 1] << 8;
-    return acc;
-}
-
-static uint16_t fold(uint32_t acc)
-{
-    while (acc >> 16)
-        acc = (acc & 0xffff) + (acc >> 16);
-    return (uint16_t)~acc;
-}
-
 /* One TCP segment without payload, every header field chosen by the
- * caller: the frame builders of sim.h always set DF and Linux's options,
- * which nmap's and hping3's raw packets do not have. */
+ * caller (nmap's and hping3's raw packets: no DF, MSS alone or no option). */
 struct raw_tcp {
     const uint8_t *dmac, *smac;
     uint32_t sip, dip;
@@ -248,38 +216,18 @@ struct raw_tcp {
 
 static uint32_t raw_tcp(uint8_t *b, const struct raw_tcp *t)
 {
-    uint32_t thl = t->mss ? 24 : 20;
-    memcpy(b, t->dmac, 6);
-    memcpy(b + 6, t->smac, 6);
-    put16(b + 12, 0x0800);
-    uint8_t *ip = b + 14, *tcp = ip + 20;
-    ip[0] = 0x45;
-    ip[1] = 0;
-    put16(ip + 2, (uint16_t)(20 + thl));
-    put16(ip + 4, t->ip_id);
-    put16(ip + 6, t->df ? 0x4000 : 0);
-    ip[8] = t->ttl;
-    ip[9] = 6;
-    put16(ip + 10, 0);
-    put32(ip + 12, t->sip);
-    put32(ip + 16, t->dip);
-    put16(ip + 10, fold(sum16(ip, 20, 0)));
-    put16(tcp, t->sport);
-    put16(tcp + 2, t->dport);
-    put32(tcp + 4, t->seq);
-    put32(tcp + 8, t->ack);
-    tcp[12] = (uint8_t)((thl / 4) << 4);
-    tcp[13] = t->flags;
-    put16(tcp + 14, t->win);
-    put16(tcp + 16, 0);
-    put16(tcp + 18, 0);
-    if (t->mss) {
-        tcp[20] = 2;
-        tcp[21] = 4;
-        put16(tcp + 22, t->mss);
-    }
-    put16(tcp + 16, fold(sum16(tcp, thl, sum16(ip + 12, 8, 6 + thl))));
-    return 14 + 20 + thl;
+    struct sim_tcp_seg g = {
+        .sport = t->sport,
+        .dport = t->dport,
+        .seq = t->seq,
+        .ack = t->ack,
+        .flags = t->flags,
+        .win = t->win,
+        .mss_only = t->mss != 0,
+        .mss = t->mss,
+        .no_df = !t->df,
+    };
+    return sim_frame_tcp_from(b, t->dmac, t->smac, t->sip, t->ip_id, t->dip, &g, t->ttl);
 }
 
 /* ---- what the two models share --------------------------------------------- */

@@ -108,6 +108,11 @@ uint32_t sim_frame_tcp_from(uint8_t *buf, const uint8_t dst_mac[6], const uint8_
         opts[ol++] = 3; /* window scale */
         opts[ol++] = 3;
         opts[ol++] = g->wscale;
+    } else if (g->mss_only) {
+        opts[ol++] = 2;
+        opts[ol++] = 4;
+        put16(opts + ol, g->mss);
+        ol += 2;
     } else if (g->ts) {
         opts[ol++] = 1;
         opts[ol++] = 1;
@@ -135,7 +140,7 @@ uint32_t sim_frame_tcp_from(uint8_t *buf, const uint8_t dst_mac[6], const uint8_
     put16(t + 18, 0);
     memcpy(t + 20, opts, ol);
     fill(t + thl, payload, g->data);
-    ipv4(ip, src_ip, dst_ip, 6, (uint16_t)(20 + thl + payload), ip_id, 1, ttl);
+    ipv4(ip, src_ip, dst_ip, 6, (uint16_t)(20 + thl + payload), ip_id, !g->no_df, ttl);
     put16(t + 16, l4sum(ip, t, thl + payload, 6));
     return off + 20 + thl + payload;
 }

@@ -136,6 +136,10 @@ struct sim_tcp_seg {
     uint16_t win;          /* window field as sent (already scaled down) */
     int syn_opts;          /* SYN options as Linux sends them: MSS, SACK-permitted,
                               timestamps, window scale */
+    int mss_only;          /* the MSS option alone (nmap's probes, Linux's
+                              answer to them) */
+    int no_df;             /* IPv4 don't-fragment clear (raw packets of nmap and
+                              hping3); Linux sets it on TCP */
     uint16_t mss;
     uint8_t wscale;
     int ts;                /* timestamps option (RFC 7323) present */
