@@ -8,13 +8,17 @@
  *   bit  4    MIGAD_DECODE_INNER
  *   bits 5-7  wirelen - caplen in units of 1000 bytes (a snapshot length
  *             effect; exercises the zero-length IP inference)
- * Besides "does not crash", a few invariants of the result are checked.
+ * Besides "does not crash", a few invariants of the result are checked, and
+ * migad_decode() (with its fast path) must equal the general path exactly.
  * fuzz/replay_main.c runs the same function over a corpus without libFuzzer.
  */
 #include "migad/packet.h"
 
+#include "decode_internal.h"
+
 #include <pcap/dlt.h>
 #include <stdlib.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -35,9 +39,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint32_t wirelen = caplen + (uint32_t)(data[0] >> 5) * 1000;
     const uint8_t *frame = caplen ? data + 1 : NULL;
 
-    struct migad_pkt p;
+    struct migad_pkt p, q;
+    memset(&p, 0xa5, sizeof p);
+    memset(&q, 0x5a, sizeof q);
     p.ts = 1;
+    q.ts = 1;
     enum migad_decode_result r = migad_decode(dlt, frame, caplen, wirelen, flags, &p);
+
+    /* the fast path and the general path agree, field for field */
+    enum migad_decode_result r2 = migad_decode_general(dlt, frame, caplen, wirelen, flags, &q);
+    if (r != r2 || memcmp(&p, &q, sizeof p) != 0)
+        abort();
 
     /* invariants every result must satisfy */
     if ((unsigned)r > MIGAD_DECODE_UNSUPPORTED_LINK || p.ts != 1 || p.caplen != caplen ||

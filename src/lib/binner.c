@@ -665,7 +665,7 @@ static int add_to(struct migad_binner *b, struct acc *a, const struct migad_pkt 
     return fail ? -1 : 0;
 }
 
-migad_status migad_binner_add(struct migad_binner *b, const struct migad_pkt *p)
+static inline migad_status add_one(struct migad_binner *b, const struct migad_pkt *p)
 {
     if (b->stopped)
         return MIGAD_EIO;
@@ -724,6 +724,11 @@ migad_status migad_binner_add(struct migad_binner *b, const struct migad_pkt *p)
     return MIGAD_OK;
 }
 
+migad_status migad_binner_add(struct migad_binner *b, const struct migad_pkt *p)
+{
+    return add_one(b, p);
+}
+
 /*
  * Start the memory loads a packet's table updates will need.  Counting is
  * bound by cache misses (ports, addresses and flows hit tables far larger
@@ -765,7 +770,7 @@ migad_status migad_binner_add_batch(struct migad_binner *b, const struct migad_p
     for (size_t i = 0; i < n; i++) {
         if (i + PREFETCH_AHEAD < n)
             prefetch_pkt(b, &pkts[i + PREFETCH_AHEAD]);
-        migad_status st = migad_binner_add(b, &pkts[i]);
+        migad_status st = add_one(b, &pkts[i]);
         if (st != MIGAD_OK)
             return st;
     }
