@@ -69,6 +69,17 @@ lines=$(wc -l <"$WORK/m/runs.tsv")
 if [ "$lines" -eq 9 ]; then ok "runs.tsv lists 8 runs"; else fail "runs.tsv has $lines lines"; fi
 has "runs.tsv row" "$WORK/m/runs.tsv" "dos-low-am	dos	low	AM	dos-low-am/nodeA-virbr0.pcap"
 has "am migration in the attack" "$WORK/m/dos-low-am/scenario.txt" "migration_start = 6"
+if command -v tshark >/dev/null 2>&1; then
+    bad=0
+    for f in "$WORK"/m/*/node*-virbr0.pcap; do
+        n=$(tshark -r "$f" -Y "_ws.malformed || _ws.expert.severity == error" 2>/dev/null | wc -l)
+        [ "$n" -eq 0 ] || { bad=$((bad + 1)); echo "    $f: $n malformed/error frames"; }
+    done
+    if [ "$bad" -eq 0 ]; then ok "tshark: all 16 traces of the matrix clean"; else fail "tshark: $bad traces with errors"; fi
+fi
+# management traffic between the hosts, for the experiment's filter to remove
+n=$(tshark -r "$WORK/r1/nodeA-virbr0.pcap" -Y "tcp.port == 16509" 2>/dev/null | wc -l)
+if [ "$n" -ge 6 ]; then ok "libvirtd keepalives between the hosts ($n frames)"; else fail "libvirtd traffic: $n frames"; fi
 
 # errors
 expect "help" 0 "$MIGAD" sim --help

@@ -13,6 +13,7 @@
 #include "http.h"
 #include "migad/sim.h"
 #include "migration.h"
+#include "mgmt.h"
 #include "sim.h"
 
 #define NET 0x0a0a0000u /* 10.10.0.0/24 */
@@ -198,6 +199,12 @@ migad_status migad_sim_run(const struct migad_scenario *sc, const char *dir,
             goto fail_msg;
         }
     }
+
+    /* management: node A's libvirtd client connection to node B's, with
+     * the migration's RPC calls 100 ms before the memory stream starts */
+    migad_ns rpc_at = sc->migrate && sc->migration_start >= 0.2 ? t0 + to_ns(sc->migration_start - 0.1) : 0;
+    if (sim_mgmt_start(s, node_a, node_b, t0 + to_ns(0.05), t0 + to_ns(sc->duration), rpc_at) != 0)
+        goto fail;
 
     /* the live migration of one VM from node A to node B */
     struct sim_migration_result mr;
