@@ -54,16 +54,27 @@ def migration(a, b, mac, ipa, ipb):
             garp = [r["t"] for r in rows if r["type"] == "0x0806" and r["src"] == mac and r["op"] == "1"]
             follow = sum(1 for t in rarp if any(0 < g - t < 0.06 for g in garp))
             check(name + " GARP after each RARP", follow == 5, "%d of 5 followed within 60 ms" % follow)
-    # the memory stream: one TCP flow between the node hosts, on both bridges
+    # the memory stream: the TCP connection between the node hosts that
+    # carries nearly all their bytes (libvirtd's own connection, when there
+    # is one, carries little), seen whole on both bridges
     def stream(rows):
-        return [r for r in rows if {r["ipsrc"], r["ipdst"]} == {ipa, ipb} and r["flags"] is not None]
-    sa, sb = stream(a), stream(b)
-    check("stream on both bridges", len(sa) > 1000 and abs(len(sa) - len(sb)) <= 0.01 * len(sa),
-          "%d frames on A, %d on B" % (len(sa), len(sb)))
+        hosts = [r for r in rows if {r["ipsrc"], r["ipdst"]} == {ipa, ipb} and r["flags"] is not None]
+        conns = {}
+        for r in hosts:
+            conns.setdefault(frozenset((r["sport"], r["dport"])), []).append(r)
+        if not conns:
+            return [], 0, 0
+        big = max(conns.values(), key=len)
+        return big, len(big), len(hosts)
+    sa, na, ha = stream(a)
+    sb, nb, hb = stream(b)
+    check("stream on both bridges", na > 1000 and abs(na - nb) <= 0.01 * na,
+          "%d frames on A, %d on B" % (na, nb))
+    check("stream carries the hosts' traffic", na >= 0.95 * ha,
+          "%d of %d frames between the hosts" % (na, ha))
     if sa:
-        ports = {r["sport"] for r in sa} | {r["dport"] for r in sa}
-        check("stream is one connection", len(ports) == 2, "ports %s" % sorted(ports))
-        # the stream ends before the announcements start
+        # the stream ends (its last data segment) right before the
+        # announcements start
         rarp_b = [r["t"] for r in b if r["type"] == "0x8035" and r["src"] == mac]
         if rarp_b:
             gap = rarp_b[0] - max(r["t"] for r in sa if int(r["flags"]) & 0x18)
