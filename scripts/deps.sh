@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh [build|test]   (default: test = build + test tools)
 set -eu
 what=${1:-test}
-pkgs="gcc make cmake pkg-config libpcap-dev zlib1g-dev liblapacke-dev libblas-dev"
+pkgs="gcc make cmake pkg-config libpcap-dev zlib1g-dev liblapacke-dev libblas-dev libsvm-dev"
 if [ "$what" = test ]; then
     # clang: fuzz targets; tshark/tcpdump: independent reference for tests
     pkgs="$pkgs clang libclang-rt-14-dev tshark tcpdump python3-sklearn"

@@ -11,6 +11,8 @@
  *   pca     Lakhina's subspace method: squared prediction error
  *   kmeans  distance to the nearest k-means centroid
  *   gmm     negative log-likelihood under a Gaussian mixture fitted by EM
+ *   svm     RBF-kernel SVM decision value, attack side up (needs gt)
+ *   ae      autoencoder reconstruction error (options: migad/learn.h)
  *
  * Model files are specified in docs/model-format.md: text, a magic and a
  * version, doubles as exact hexadecimal floats, an FNV-1a 64-bit checksum.
@@ -22,6 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "migad/learn.h"
 #include "migad/migad.h"
 #include "migad/table.h"
 
@@ -51,6 +54,7 @@ struct migad_train_opts {
     int init_classes;       /* kmeans: initial centroids drawn from each class (needs gt) */
     double reg_covar;       /* gmm: added to covariance diagonals (1e-6) */
     double tol;             /* gmm: EM stops when the mean log-likelihood gains less (1e-3) */
+    const struct migad_learn_opts *learn; /* svm, ae: migad/learn.h; NULL = defaults */
 };
 
 void migad_train_opts_init(struct migad_train_opts *o);

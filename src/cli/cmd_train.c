@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "train_learn.h"
 #include "migad/detector.h"
 #include "migad/table.h"
 
@@ -24,7 +25,7 @@ static const char help_text[] =
     "Fit an anomaly detector on the rows of a feature CSV (the output of\n"
     "migad extract, or any CSV with a header) and write a model file.\n"
     "\n"
-    "  -d, --detector NAME  pca, kmeans or gmm (--list shows them)\n"
+    "  -d, --detector NAME  pca, kmeans, gmm, svm or ae (--list shows them)\n"
     "  -i, --input FILE     training rows; - = standard input\n"
     "  -o, --output MODEL   model file to write\n"
     "      --features LIST  feature columns, comma-separated (default: every column\n"
@@ -54,7 +55,10 @@ static const char help_text[] =
     "      --reg-covar R    added to covariance diagonals (default 1e-6)\n"
     "      --tol T          EM stops when the mean log-likelihood gains < T (1e-3)\n"
     "      --restarts N     EM runs, the best likelihood kept (default 1)\n"
-    "      --max-iter N     EM iterations at most (default 100)\n"
+    "      --max-iter N     EM iterations at most (default 100)\n";
+
+/* after train_learn_help (train_learn.c): svm and ae */
+static const char help_tail[] =
     "\n"
     "Exit status: 0 success, 1 runtime error (unreadable or bad input, write\n"
     "error), 2 usage error.  See migad-train(1) and docs/model-format.md.\n";
@@ -72,6 +76,7 @@ struct opts {
     const char *features[MAX_FEATURES];
     size_t nfeatures;
     int quiet, list;
+    struct migad_learn_opts learn; /* svm, ae */
 };
 
 /* A finite double in [lo, hi]; 0 or -1. */
@@ -209,6 +214,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
         { "max-iter", required_argument, NULL, OPT_MAXITER },
         { "reg-covar", required_argument, NULL, OPT_REGCOVAR },
         { "tol", required_argument, NULL, OPT_TOL },
+        TRAIN_LEARN_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
     int c;
@@ -217,6 +223,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
         int rc = numeric_option(c, o);
         if (rc < 0)
             rc = word_option(c, o);
+        if (rc < 0)
+            rc = train_learn_option(c, optarg, &o->learn);
         if (rc > 0)
             return rc;
         if (rc == 0)
@@ -226,7 +234,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
         case 'i': o->input = optarg; break;
         case 'o': o->output = optarg; break;
         case 'q': o->quiet = 1; break;
-        case 'h': fputs(help_text, stdout); return -1;
+        case 'h':
+            fputs(help_text, stdout);
+            fputs(train_learn_help, stdout);
+            fputs(help_tail, stdout);
+            return -1;
         case OPT_LOG1P: o->t.log1p = 1; break;
         case OPT_LIST: o->list = 1; break;
         default:
@@ -250,7 +262,7 @@ static int check_required(const struct opts *o)
         if (o->t.detector && strcmp(o->t.detector, migad_detector_name(i)) == 0)
             break;
     if (!o->t.detector) {
-        cli_error(CMD, "no detector: give -d pca, kmeans or gmm");
+        cli_error(CMD, "no detector: give -d pca, kmeans, gmm, svm or ae");
         return EXIT_USAGE;
     }
     if (i == migad_detector_count()) {
@@ -292,6 +304,8 @@ int cmd_train(int argc, char **argv)
     struct opts o = { 0 };
     migad_train_opts_init(&o.t);
     o.t.detector = NULL;
+    migad_learn_opts_init(&o.learn);
+    o.t.learn = &o.learn;
     int rc = parse_args(argc, argv, &o);
     if (rc == 0 && o.list) {
         for (size_t i = 0; i < migad_detector_count(); i++)

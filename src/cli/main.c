@@ -10,8 +10,9 @@
 static const struct cli_cmd commands[] = {
     { "sim", cmd_sim, "the paper's testbed as packet captures with ground truth" },
     { "extract", cmd_extract, "packets to labelled per-bin traffic features (CSV)" },
-    { "train", cmd_train, "fit an anomaly detector (pca, kmeans, gmm) and write a model" },
+    { "train", cmd_train, "fit an anomaly detector (pca, kmeans, gmm, svm, ae) and write a model" },
     { "score", cmd_score, "anomaly scores and alarms of feature rows under a model" },
+    { "eval", cmd_eval, "ROC, AUC, TPR at FPR, F1 of scores, with and without migration" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -38,6 +39,8 @@ static const struct detector_ops *const detectors[] = {
     &detector_pca,
     &detector_kmeans,
     &detector_gmm,
+    &detector_svm,
+    &detector_ae,
 };
 #define NDETECTORS (sizeof detectors / sizeof detectors[0])
 
@@ -341,8 +344,17 @@ migad_status migad_model_score(const struct migad_model *m, const struct migad_t
         set_err(err, "out of memory");
         return MIGAD_ENOMEM;
     }
+    /* A score that overflowed (extreme inputs, or a crafted model's tiny
+     * scale factors) is as anomalous as a score can be: never NaN, never a
+     * silent "no alarm" (NaN compares false with the threshold). */
+    for (size_t i = 0; i < t->nrows; i++) {
+        if (isnan(scores[i]) || scores[i] > DBL_MAX)
+            scores[i] = DBL_MAX;
+        else if (scores[i] < -DBL_MAX)
+            scores[i] = -DBL_MAX;
+    }
     for (size_t i = 0; alarms && i < t->nrows; i++)
-        alarms[i] = scores[i] > m->threshold;
+        alarms[i] = scores[i] > m->threshold || scores[i] == DBL_MAX;
     return MIGAD_OK;
 }
 

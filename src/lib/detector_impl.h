@@ -77,6 +77,8 @@ struct detector_ops {
 extern const struct detector_ops detector_pca;
 extern const struct detector_ops detector_kmeans;
 extern const struct detector_ops detector_gmm;
+extern const struct detector_ops detector_svm;
+extern const struct detector_ops detector_ae;
 
 /* Shared by kmeans and gmm (kmeans.c): k-means++ seeding, and Lloyd
  * iterations from the centroids given (k x d, updated in place), the

@@ -1,0 +1,117 @@
+#!/bin/sh
+# Command-line tests of `migad train -d svm` and `-d ae` (with `migad
+# score`): a feature CSV written here, train + score, attack bins ranked
+# above normal ones, same seed -> same model bytes, exit codes and messages
+# for bad options, unlabelled input, damaged models.
+# Usage: test_cli_learn.sh MIGAD WORK_DIR
+set -u
+MIGAD=$1
+WORK=$2
+rm -rf "$WORK"
+mkdir -p "$WORK"
+fails=0
+passes=0
+
+ok() { passes=$((passes + 1)); echo "ok   $1"; }
+fail() { fails=$((fails + 1)); echo "FAIL $1"; }
+
+# expect NAME WANT_RC CMD...: run, keep stdout in $WORK/out and stderr in $WORK/err
+expect() {
+    name=$1
+    want=$2
+    shift 2
+    "$@" >"$WORK/out" 2>"$WORK/err"
+    rc=$?
+    if [ "$rc" -eq "$want" ]; then ok "$name (exit $rc)"; else
+        fail "$name: exit $rc, want $want"
+        sed 's/^/    stderr: /' "$WORK/err" | head -5
+    fi
+}
+has() { # has NAME FILE TEXT
+    if grep -qF -- "$3" "$2"; then ok "$1"; else fail "$1: '$3' not in $(head -c 300 "$2")"; fi
+}
+# separated NAME SCORES.csv: every attack row (gt, column 7) above every normal row
+separated() {
+    got=$(awk -F, 'NR > 1 { if ($7 == 1) { if (min == "" || $5 < min) min = $5 }
+                           else if (max == "" || $5 > max) max = $5 }
+                   END { print (min > max) ? "yes" : "no " min " <= " max }' "$2")
+    if [ "$got" = yes ]; then ok "$1: attack rows above normal rows"; else fail "$1: $got"; fi
+}
+
+# 240 one-second bins: packets ~ 100, bytes = 60 x packets, flows ~ 20;
+# bins 200-239 are attacks (bytes and flows jump), 40-59 a migration (imi 1,
+# bytes up a little).  Deterministic: a fixed wobble, no randomness.
+F=$WORK/features.csv
+awk 'BEGIN {
+    print "trace,segment,bin,start,packets,bytes,flows,gt,imi"
+    for (i = 0; i < 240; i++) {
+        p = 100 + (i * 37) % 11 - 5; b = 60 * p + (i * 53) % 17 - 8; f = 20 + (i * 29) % 7 - 3
+        gt = 0; imi = 0
+        if (i >= 200) { b += 3000 + (i * 13) % 500; f += 30 + (i * 7) % 11; gt = 1 }
+        if (i >= 40 && i < 60) { imi = 1; b += 300 }
+        printf "node-a,0,%d,%d.000000000,%d,%d,%d,%d,%d\n", i, 1700000000 + i, p, b, f, gt, imi
+    }
+}' >"$F"
+U=$WORK/unlabelled.csv
+cut -d, -f1-7 "$F" >"$U"
+
+expect "--list shows svm and ae" 0 "$MIGAD" train --list
+has "--list: svm" "$WORK/out" "svm "
+has "--list: ae" "$WORK/out" "ae "
+expect "--help" 0 "$MIGAD" train --help
+has "--help: svm options" "$WORK/out" "--gamma G"
+has "--help: ae options" "$WORK/out" "--layers LIST"
+
+# svm: cross-validated, and with C and gamma given
+expect "train svm" 0 "$MIGAD" train -d svm -i "$F" -o "$WORK/svm.model"
+has "train svm: summary" "$WORK/err" "svm fitted on 240 rows x 3 features"
+expect "score svm" 0 "$MIGAD" score -q -m "$WORK/svm.model" -i "$F" -o "$WORK/svm.csv"
+separated svm "$WORK/svm.csv"
+expect "describe svm" 0 "$MIGAD" score -m "$WORK/svm.model" --describe
+has "describe svm: detector" "$WORK/out" "detector svm"
+has "describe svm: cross-validated" "$WORK/out" "svm.cv_score 1"
+expect "train svm C gamma weights" 0 "$MIGAD" train -q -d svm --C 8 --gamma 0.5 \
+    --class-weight balanced -i "$F" -o "$WORK/svm2.model"
+expect "describe svm2" 0 "$MIGAD" score -m "$WORK/svm2.model" --describe
+has "svm2: C" "$WORK/out" "svm.C 8"
+has "svm2: gamma" "$WORK/out" "svm.gamma 0.5"
+has "svm2: no search" "$WORK/out" "svm.cv_score -1"
+expect "train svm again" 0 "$MIGAD" train -q -d svm -i "$F" -o "$WORK/svm-again.model"
+if cmp -s "$WORK/svm.model" "$WORK/svm-again.model"; then ok "svm: same bytes"; else fail "svm: model bytes differ"; fi
+expect "svm without gt" 2 "$MIGAD" train -q -d svm -i "$U" -o "$WORK/x.model"
+has "svm without gt: message" "$WORK/err" "svm: needs labelled rows: the input has no gt column"
+expect "svm bad --C" 2 "$MIGAD" train -q -d svm --C 0 -i "$F" -o "$WORK/x.model"
+has "svm bad --C: message" "$WORK/err" "invalid --C '0'"
+expect "svm bad --class-weight" 2 "$MIGAD" train -q -d svm --class-weight 1,x -i "$F" -o "$WORK/x.model"
+expect "svm bad --folds" 2 "$MIGAD" train -q -d svm --folds 1 -i "$F" -o "$WORK/x.model"
+
+# ae: trained on the gt = 0 rows (migration rows included)
+expect "train ae" 0 "$MIGAD" train -q -d ae --layers 4,2,4 --lr 0.01 --seed 3 -i "$F" -o "$WORK/ae.model"
+expect "score ae" 0 "$MIGAD" score -q -m "$WORK/ae.model" -i "$F" -o "$WORK/ae.csv"
+separated ae "$WORK/ae.csv"
+expect "train ae again" 0 "$MIGAD" train -q -d ae --layers 4,2,4 --lr 0.01 --seed 3 -i "$F" -o "$WORK/ae-again.model"
+if cmp -s "$WORK/ae.model" "$WORK/ae-again.model"; then ok "ae: same bytes"; else fail "ae: model bytes differ"; fi
+expect "train ae seed 4" 0 "$MIGAD" train -q -d ae --layers 4,2,4 --lr 0.01 --seed 4 -i "$F" -o "$WORK/ae-4.model"
+if cmp -s "$WORK/ae.model" "$WORK/ae-4.model"; then fail "ae: other seed, same bytes"; else ok "ae: other seed, other bytes"; fi
+expect "describe ae" 0 "$MIGAD" score -m "$WORK/ae.model" --describe
+has "describe ae: layers" "$WORK/out" "ae.layers 3 4 2 4 3"
+has "describe ae: activation" "$WORK/out" "ae.activation tanh"
+expect "train ae relu unlabelled" 0 "$MIGAD" train -q -d ae --activation relu --lambda 0 \
+    --batch 16 --epochs 5 --patience 2 --val-frac 0 -i "$U" -o "$WORK/ae-relu.model"
+expect "ae bad --layers" 2 "$MIGAD" train -q -d ae --layers 4,,2 -i "$F" -o "$WORK/x.model"
+has "ae bad --layers: message" "$WORK/err" "invalid --layers '4,,2'"
+expect "ae bad --activation" 2 "$MIGAD" train -q -d ae --activation sigmoid -i "$F" -o "$WORK/x.model"
+expect "ae bad --lr" 2 "$MIGAD" train -q -d ae --lr -1 -i "$F" -o "$WORK/x.model"
+expect "ae bad --val-frac" 2 "$MIGAD" train -q -d ae --val-frac 1 -i "$F" -o "$WORK/x.model"
+
+# damaged models
+for d in svm ae; do
+    sed '5s/./X/' "$WORK/$d.model" >"$WORK/$d-bad.model"
+    expect "$d: damaged model refused" 1 "$MIGAD" score -q -m "$WORK/$d-bad.model" -i "$F" -o "$WORK/x.csv"
+    has "$d: damaged model: message" "$WORK/err" "damaged model file (checksum mismatch)"
+    head -c 300 "$WORK/$d.model" >"$WORK/$d-short.model"
+    expect "$d: truncated model refused" 1 "$MIGAD" score -q -m "$WORK/$d-short.model" -i "$F" -o "$WORK/x.csv"
+done
+
+echo "$passes passed, $fails failed"
+[ "$fails" -eq 0 ]
