@@ -33,7 +33,7 @@ static const char help_text[] =
     "      --by KEY         also evaluate each trace or each file on its own\n"
     "                       (KEY: trace or file)\n"
     "      --fpr LIST       FPR targets for TPR at FPR (default 0.01,0.05,0.1;\n"
-    "                       a value may end in %%: 5%%)\n"
+    "                       a value may end in %: 5%)\n"
     "      --max-fpr X      bound of the partial AUC, in (0, 1] (default 0.1)\n"
     "      --bootstrap B    confidence interval of the AUC from B resamples\n"
     "                       (default 0: none)\n"
