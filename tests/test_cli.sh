@@ -10,32 +10,11 @@ SRC=$3
 WORK=$4
 rm -rf "$WORK"
 mkdir -p "$WORK"
+. "$(dirname "$0")/cli_lib.sh"
 "$GEN" "$WORK" || { echo "cannot generate fixtures"; exit 1; }
 G=$SRC/tests/golden
-fails=0
-passes=0
 
-ok() { passes=$((passes + 1)); echo "ok   $1"; }
-fail() { fails=$((fails + 1)); echo "FAIL $1"; }
 
-# expect NAME WANT_RC CMD...: run, keep stdout in $WORK/out and stderr in $WORK/err
-expect() {
-    name=$1
-    want=$2
-    shift 2
-    "$@" >"$WORK/out" 2>"$WORK/err"
-    rc=$?
-    if [ "$rc" -eq "$want" ]; then ok "$name (exit $rc)"; else
-        fail "$name: exit $rc, want $want"
-        sed 's/^/    stderr: /' "$WORK/err" | head -5
-    fi
-}
-same() { # same NAME FILE_GOT FILE_WANT
-    if cmp -s "$2" "$3"; then ok "$1"; else fail "$1"; diff "$3" "$2" | head -10 | sed 's/^/    /'; fi
-}
-has() { # has NAME FILE TEXT
-    if grep -qF -- "$3" "$2"; then ok "$1"; else fail "$1: '$3' not in $(head -c 300 "$2")"; fi
-}
 
 B=$WORK/basic.pcap
 
@@ -170,5 +149,4 @@ else
     echo "skip live capture: needs root"
 fi
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

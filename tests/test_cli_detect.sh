@@ -8,27 +8,9 @@ MIGAD=$1
 WORK=$2
 rm -rf "$WORK"
 mkdir -p "$WORK"
-fails=0
-passes=0
+. "$(dirname "$0")/cli_lib.sh"
 
-ok() { passes=$((passes + 1)); echo "ok   $1"; }
-fail() { fails=$((fails + 1)); echo "FAIL $1"; }
 
-# expect NAME WANT_RC CMD...: run, keep stdout in $WORK/out and stderr in $WORK/err
-expect() {
-    name=$1
-    want=$2
-    shift 2
-    "$@" >"$WORK/out" 2>"$WORK/err"
-    rc=$?
-    if [ "$rc" -eq "$want" ]; then ok "$name (exit $rc)"; else
-        fail "$name: exit $rc, want $want"
-        sed 's/^/    stderr: /' "$WORK/err" | head -5
-    fi
-}
-has() { # has NAME FILE TEXT
-    if grep -qF -- "$3" "$2"; then ok "$1"; else fail "$1: '$3' not in $(head -c 300 "$2")"; fi
-}
 
 # 120 one-second bins of a trace: packets ~ 100, bytes = 60 x packets,
 # flows ~ 20; bins 110-119 are an attack (bytes and flows jump), 40-49 a
@@ -141,5 +123,4 @@ if [ -w /dev/full ]; then
     expect "write error" 1 sh -c "\"$MIGAD\" score -q -m \"$WORK/pca.model\" -i \"$F\" >/dev/full"
 fi
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -8,27 +8,9 @@ MIGAD=$1
 WORK=$2
 rm -rf "$WORK"
 mkdir -p "$WORK"
-fails=0
-passes=0
+. "$(dirname "$0")/cli_lib.sh"
 
-ok() { passes=$((passes + 1)); echo "ok   $1"; }
-fail() { fails=$((fails + 1)); echo "FAIL $1"; }
 
-# expect NAME WANT_RC CMD...: run, keep stdout in $WORK/out and stderr in $WORK/err
-expect() {
-    name=$1
-    want=$2
-    shift 2
-    "$@" >"$WORK/out" 2>"$WORK/err"
-    rc=$?
-    if [ "$rc" -eq "$want" ]; then ok "$name (exit $rc)"; else
-        fail "$name: exit $rc, want $want"
-        sed 's/^/    stderr: /' "$WORK/err" | head -5
-    fi
-}
-has() { # has NAME FILE TEXT
-    if grep -qF -- "$3" "$2"; then ok "$1"; else fail "$1: '$3' not in $(head -c 300 "$2")"; fi
-}
 
 # The 7 rows of test_eval.c's protocol case (two traces): AUC with
 # migration 2/3, without 1, effect -1/3; TPR at 5 % FPR 1/3 and 1;
@@ -167,5 +149,4 @@ expect "migad help eval" 0 "$MIGAD" help eval
 expect "command table" 0 "$MIGAD" --help
 has "eval listed" "$WORK/out" "eval"
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -9,27 +9,9 @@ MIGAD=$1
 WORK=$2
 rm -rf "$WORK"
 mkdir -p "$WORK"
-fails=0
-passes=0
+. "$(dirname "$0")/cli_lib.sh"
 
-ok() { passes=$((passes + 1)); echo "ok   $1"; }
-fail() { fails=$((fails + 1)); echo "FAIL $1"; }
 
-# expect NAME WANT_RC CMD...: run, keep stdout in $WORK/out and stderr in $WORK/err
-expect() {
-    name=$1
-    want=$2
-    shift 2
-    "$@" >"$WORK/out" 2>"$WORK/err"
-    rc=$?
-    if [ "$rc" -eq "$want" ]; then ok "$name (exit $rc)"; else
-        fail "$name: exit $rc, want $want"
-        sed 's/^/    stderr: /' "$WORK/err" | head -5
-    fi
-}
-has() { # has NAME FILE TEXT
-    if grep -qF -- "$3" "$2"; then ok "$1"; else fail "$1: '$3' not in $(head -c 300 "$2")"; fi
-}
 # separated NAME SCORES.csv: every attack row (gt, column 7) above every normal row
 separated() {
     got=$(awk -F, 'NR > 1 { if ($7 == 1) { if (min == "" || $5 < min) min = $5 }
@@ -113,5 +95,4 @@ for d in svm ae; do
     expect "$d: truncated model refused" 1 "$MIGAD" score -q -m "$WORK/$d-short.model" -i "$F" -o "$WORK/x.csv"
 done
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

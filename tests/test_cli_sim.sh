@@ -8,22 +8,7 @@ MIGAD=$1
 WORK=$2
 rm -rf "$WORK"
 mkdir -p "$WORK"
-fails=0
-passes=0
-ok() { passes=$((passes + 1)); echo "ok   $1"; }
-fail() { fails=$((fails + 1)); echo "FAIL $1"; }
-expect() {
-    name=$1
-    want=$2
-    shift 2
-    "$@" >"$WORK/out" 2>"$WORK/err"
-    rc=$?
-    if [ "$rc" -eq "$want" ]; then ok "$name (exit $rc)"; else
-        fail "$name: exit $rc, want $want"
-        sed 's/^/    stderr: /' "$WORK/err" | head -5
-    fi
-}
-has() { if grep -qF -- "$3" "$2"; then ok "$1"; else fail "$1: '$3' not in $(head -c 300 "$2")"; fi; }
+. "$(dirname "$0")/cli_lib.sh"
 
 short="--set duration=20 --set attack_start=10 --set migration_start=3 --set vm_ram_mib=64"
 # shellcheck disable=SC2086
@@ -100,5 +85,4 @@ has "not on A msg" "$WORK/err" "is not on node A"
 expect "print" 0 "$MIGAD" sim --print --set duration=42
 has "print duration" "$WORK/out" "duration = 42"
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish
