@@ -13,6 +13,7 @@ static const struct cli_cmd commands[] = {
     { "train", cmd_train, "fit an anomaly detector (pca, kmeans, gmm, svm, ae) and write a model" },
     { "score", cmd_score, "anomaly scores and alarms of feature rows under a model" },
     { "eval", cmd_eval, "ROC, AUC, TPR at FPR, F1 of scores, with and without migration" },
+    { "plot", cmd_plot, "figures as SVG: anomaly-score graph, ROC pair, feature scatter" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
