@@ -14,6 +14,7 @@ static const struct cli_cmd commands[] = {
     { "score", cmd_score, "anomaly scores and alarms of feature rows under a model" },
     { "eval", cmd_eval, "ROC, AUC, TPR at FPR, F1 of scores, with and without migration" },
     { "plot", cmd_plot, "figures as SVG: anomaly-score graph, ROC pair, feature scatter" },
+    { "experiment", cmd_experiment, "paper 1's whole evaluation: sim to HTML report" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

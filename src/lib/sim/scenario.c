@@ -269,7 +269,14 @@ migad_status migad_scenario_write(const struct migad_scenario *sc, const char *p
         case K_DBL: {
             double v;
             memcpy(&v, field, sizeof v);
-            fprintf(fp, "%.17g\n", v);
+            /* the shortest form that reads back as the same double */
+            char num[40];
+            for (int prec = 1; prec <= 17; prec++) {
+                snprintf(num, sizeof num, "%.*g", prec, v);
+                if (strtod(num, NULL) == v)
+                    break;
+            }
+            fprintf(fp, "%s\n", num);
             break;
         }
         case K_BOOL: {
