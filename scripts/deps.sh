@@ -6,8 +6,9 @@ what=${1:-test}
 pkgs="gcc make cmake pkg-config libpcap-dev zlib1g-dev liblapacke-dev libblas-dev libsvm-dev"
 if [ "$what" = test ]; then
     # clang: fuzz targets; tshark/tcpdump: independent reference for tests;
-    # libxml2-utils: xmllint checks the SVG figures are well-formed
-    pkgs="$pkgs clang libclang-rt-14-dev tshark tcpdump python3-sklearn libxml2-utils"
+    # libxml2-utils: xmllint checks the SVG figures are well-formed;
+    # chromium: the HTML report rendered headless
+    pkgs="$pkgs clang libclang-rt-14-dev tshark tcpdump python3-sklearn libxml2-utils chromium"
 fi
 missing=""
 for p in $pkgs; do
