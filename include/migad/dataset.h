@@ -39,6 +39,13 @@ migad_status migad_writer_row(struct migad_writer *w, const char *trace,
 
 void migad_writer_free(struct migad_writer *w);
 
+/* Write s as one CSV field: quoted, quotes doubled, when it holds a comma,
+ * a quote or a line break (RFC 4180 section 2.6); as is otherwise. */
+void migad_csv_text(FILE *fp, const char *s);
+
+/* Write s as a JSON string, quotes included (RFC 8259 section 7). */
+void migad_json_text(FILE *fp, const char *s);
+
 /* Format t (ns since the epoch) as seconds with nine decimals. */
 void migad_format_time(migad_ns t, char *buf, size_t len);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "migad/dataset.h"
 #include "migad/eval.h"
 #include "migad/table.h"
 
@@ -389,35 +390,6 @@ static struct numtext num(double v)
     return t;
 }
 
-static void put_json_str(FILE *fp, const char *s)
-{
-    fputc('"', fp);
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (*c == '"' || *c == '\\')
-            fprintf(fp, "\\%c", *c);
-        else if (*c < 0x20)
-            fprintf(fp, "\\u%04x", *c);
-        else
-            fputc(*c, fp);
-    }
-    fputc('"', fp);
-}
-
-static void put_csv_field(FILE *fp, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', fp);
-        fputc(*s, fp);
-    }
-    fputc('"', fp);
-}
-
 static void json_op(FILE *fp, const struct migad_opmetrics *m)
 {
     fputs("{", fp);
@@ -463,7 +435,7 @@ static void write_json(FILE *fp, const struct opts *o, const struct group *g, si
     for (size_t i = 0; i < o->ninputs; i++) {
         if (i)
             fputc(',', fp);
-        put_json_str(fp, o->inputs[i]);
+        migad_json_text(fp, o->inputs[i]);
     }
     fputs("],\"fpr\":", fp);
     json_array(fp, o->ev.fprs, o->ev.nfprs);
@@ -473,10 +445,10 @@ static void write_json(FILE *fp, const struct opts *o, const struct group *g, si
         const struct group *x = &g[k];
         const struct migad_eval_protocol *p = &x->p;
         fprintf(fp, "%s\n{\"by\":\"%s\",\"group\":", k ? "," : "", x->kind);
-        put_json_str(fp, x->name);
+        migad_json_text(fp, x->name);
         if (!x->ok) {
             fputs(",\"error\":", fp);
-            put_json_str(fp, x->err);
+            migad_json_text(fp, x->err);
             fputc('}', fp);
             continue;
         }
@@ -493,7 +465,7 @@ static void write_json(FILE *fp, const struct opts *o, const struct group *g, si
             fputc('}', fp);
         } else {
             fputs(",\"without\":null,\"without_error\":", fp);
-            put_json_str(fp, p->without_err);
+            migad_json_text(fp, p->without_err);
             fputs(",\"effect\":null", fp);
         }
         fprintf(fp, ",\"migration_only\":{\"migration_rows\":%zu,\"rows\":%zu,\"alarms\":%zu,"
@@ -515,7 +487,7 @@ static void csv_set(FILE *fp, const struct opts *o, const struct group *x, const
 {
     fputs(x->kind, fp);
     fputc(',', fp);
-    put_csv_field(fp, x->name);
+    migad_csv_text(fp, x->name);
     fprintf(fp, ",%s,%zu,%zu,%zu,%s,", set, e->n, e->npos, e->nneg, num(e->auc).s);
     if (e->has_ci)
         fprintf(fp, "%s,%s", num(e->auc_lo).s, num(e->auc_hi).s);
@@ -566,7 +538,7 @@ static void write_csv(FILE *fp, const struct opts *o, const struct group *g, siz
         /* the effect: differences in the AUC, pAUC and TPR columns only */
         fputs(x->kind, fp);
         fputc(',', fp);
-        put_csv_field(fp, x->name);
+        migad_csv_text(fp, x->name);
         fprintf(fp, ",effect,,,,%s,,,%s", num(p->d_auc).s, num(p->d_pauc).s);
         for (size_t j = 0; j < o->ev.nfprs; j++)
             fprintf(fp, ",%s", num(p->d_tpr_at[j]).s);

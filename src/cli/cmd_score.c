@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "migad/dataset.h"
 #include "migad/detector.h"
 #include "migad/table.h"
 
@@ -78,22 +79,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
     return 0;
 }
 
-/* One CSV field, quoted when it holds a comma, a quote or a line break. */
-static void put_field(FILE *fp, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', fp);
-        fputc(*s, fp);
-    }
-    fputc('"', fp);
-}
-
 static void write_scores(FILE *fp, const struct migad_table *t, const double *scores,
                          const int *alarms)
 {
@@ -105,14 +90,14 @@ static void write_scores(FILE *fp, const struct migad_table *t, const double *sc
     fputc('\n', fp);
     for (size_t r = 0; r < t->nrows; r++) {
         for (int m = MIGAD_META_TRACE; m <= MIGAD_META_START; m++) {
-            put_field(fp, migad_table_meta(t, r, (enum migad_meta)m));
+            migad_csv_text(fp, migad_table_meta(t, r, (enum migad_meta)m));
             fputc(',', fp);
         }
         fprintf(fp, "%.17g,%d", scores[r], alarms[r]);
         for (int i = 0; i < 2; i++) {
             if (labels[i]) {
                 fputc(',', fp);
-                put_field(fp, migad_table_meta(t, r, (enum migad_meta)(MIGAD_META_GT + i)));
+                migad_csv_text(fp, migad_table_meta(t, r, (enum migad_meta)(MIGAD_META_GT + i)));
             }
         }
         fputc('\n', fp);

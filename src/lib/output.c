@@ -68,8 +68,7 @@ migad_status migad_writer_header(struct migad_writer *w)
     return ferror(w->fp) ? MIGAD_EIO : MIGAD_OK;
 }
 
-/* CSV field: quoted when it holds a comma, quote, CR or LF (RFC 4180 2.6). */
-static void put_csv_text(FILE *fp, const char *s)
+void migad_csv_text(FILE *fp, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) {
         fputs(s, fp);
@@ -84,8 +83,7 @@ static void put_csv_text(FILE *fp, const char *s)
     fputc('"', fp);
 }
 
-/* JSON string (RFC 8259 section 7). */
-static void put_json_text(FILE *fp, const char *s)
+void migad_json_text(FILE *fp, const char *s)
 {
     fputc('"', fp);
     for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
@@ -116,7 +114,7 @@ migad_status migad_writer_row(struct migad_writer *w, const char *trace,
     if (w->fmt == MIGAD_FORMAT_CSV) {
         if (!w->header_done)
             migad_writer_header(w);
-        put_csv_text(fp, trace);
+        migad_csv_text(fp, trace);
         fprintf(fp, ",%" PRIu32 ",%" PRId64 ",%s", bin->segment, bin->index, ts);
         for (unsigned i = 0; i < w->fs.n; i++) {
             fputc(',', fp);
@@ -127,7 +125,7 @@ migad_status migad_writer_row(struct migad_writer *w, const char *trace,
         fputc('\n', fp);
     } else {
         fputs("{\"trace\":", fp);
-        put_json_text(fp, trace);
+        migad_json_text(fp, trace);
         fprintf(fp, ",\"segment\":%" PRIu32 ",\"bin\":%" PRId64 ",\"start\":%s", bin->segment,
                 bin->index, ts);
         for (unsigned i = 0; i < w->fs.n; i++) {
