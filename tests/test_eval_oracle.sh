@@ -7,17 +7,10 @@ set -u
 MIGAD=$1
 TESTS=$2
 WORK=$3
-PY=/usr/bin/python3
-if ! "$PY" -c 'import sklearn, numpy' 2>/dev/null; then
-    echo "skip: python3-sklearn not installed"
-    exit 77
-fi
+. "$TESTS/oracle_lib.sh"
+need_python "sklearn, numpy"
 rm -rf "$WORK"
 mkdir -p "$WORK"
-fails=0
-passes=0
-ok() { passes=$((passes + 1)); echo "ok   $1"; }
-fail() { fails=$((fails + 1)); echo "FAIL $1"; }
 
 "$PY" "$TESTS/oracle_eval.py" gen "$WORK" || { echo "cannot generate scores"; exit 1; }
 for name in cont ties small; do
@@ -31,14 +24,5 @@ for name in cont ties small; do
     done
 done
 
-"$PY" "$TESTS/oracle_eval.py" check "$WORK" >"$WORK/oracle.out" 2>&1
-prc=$?
-cat "$WORK/oracle.out"
-p=$(grep -c '^ok' "$WORK/oracle.out")
-f=$(grep -c '^FAIL' "$WORK/oracle.out")
-passes=$((passes + p))
-fails=$((fails + f))
-if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then fail "oracle ran no check"; fi
-if [ "$prc" -ne 0 ] && [ "$f" -eq 0 ]; then fail "oracle exited with $prc"; fi
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+oracle_check "$TESTS/oracle_eval.py" check "$WORK"
+finish
