@@ -28,6 +28,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "errbuf.h"
 
 #define MODEL_MAGIC "migad-model"
 #define MODEL_VERSION 1
@@ -58,14 +59,6 @@ struct migad_model {
 
 static const char *const scale_names[] = { "none", "zscore", "minmax" };
 
-static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_err(char *err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, MIGAD_ERRBUF_SIZE, fmt, ap);
-    va_end(ap);
-}
 
 void migad_train_opts_init(struct migad_train_opts *o)
 {
@@ -134,7 +127,7 @@ static int transform(const struct migad_model *m, const double *x, size_t n, dou
             double v = x[i * m->d + j];
             if (m->log1p) {
                 if (!(v > -1.0)) {
-                    set_err(err, "%s: row %zu: column %s: %.17g is not > -1 (needed by --log1p)",
+                    migad_seterr(err, "%s: row %zu: column %s: %.17g is not > -1 (needed by --log1p)",
                             name, i + 1, m->names[j], v);
                     return -1;
                 }
@@ -223,19 +216,19 @@ static migad_status check_opts(const struct migad_table *t, const struct migad_t
 {
     *ops = find_detector(o->detector ? o->detector : "");
     if (!*ops) {
-        set_err(err, "unknown detector '%s'", o->detector ? o->detector : "");
+        migad_seterr(err, "unknown detector '%s'", o->detector ? o->detector : "");
         return MIGAD_EINVAL;
     }
     if (!(o->fpr >= 0 && o->fpr < 1)) {
-        set_err(err, "false-alarm rate %g is not in [0, 1)", o->fpr);
+        migad_seterr(err, "false-alarm rate %g is not in [0, 1)", o->fpr);
         return MIGAD_EINVAL;
     }
     if ((unsigned)o->scale > MIGAD_SCALE_MINMAX) {
-        set_err(err, "unknown scaling");
+        migad_seterr(err, "unknown scaling");
         return MIGAD_EINVAL;
     }
     if (t->nrows < 2 || t->ncols < 1) {
-        set_err(err, "need at least 2 rows and 1 feature to train, have %zu rows", t->nrows);
+        migad_seterr(err, "need at least 2 rows and 1 feature to train, have %zu rows", t->nrows);
         return MIGAD_EFORMAT;
     }
     return MIGAD_OK;
@@ -256,7 +249,7 @@ migad_status migad_model_train(const struct migad_table *t, const struct migad_t
     if (!scores) {
         free(x);
         migad_model_free(m);
-        set_err(err, "out of memory");
+        migad_seterr(err, "out of memory");
         return MIGAD_ENOMEM;
     }
     m->scale = o->scale;
@@ -274,13 +267,13 @@ migad_status migad_model_train(const struct migad_table *t, const struct migad_t
         st = ops->fit(&m->state, &in, o, err);
     }
     if (st == MIGAD_OK && ops->score(m->state, d, x, n, scores) != 0) {
-        set_err(err, "out of memory");
+        migad_seterr(err, "out of memory");
         st = MIGAD_ENOMEM;
     }
     if (st == MIGAD_OK) {
         if (o->alpha > 0) {
             if (!ops->threshold) {
-                set_err(err, "detector %s has no statistical threshold (alpha)", ops->name);
+                migad_seterr(err, "detector %s has no statistical threshold (alpha)", ops->name);
                 st = MIGAD_EINVAL;
             } else {
                 st = ops->threshold(m->state, o->alpha, &m->threshold, err);
@@ -288,7 +281,7 @@ migad_status migad_model_train(const struct migad_table *t, const struct migad_t
         } else {
             st = fpr_threshold(scores, t->gt, n, o->fpr, &m->threshold);
             if (st != MIGAD_OK)
-                set_err(err, "out of memory");
+                migad_seterr(err, "out of memory");
         }
     }
     free(x);
@@ -309,13 +302,13 @@ migad_status migad_model_check(const struct migad_model *m, const struct migad_t
     size_t n = t->ncols < m->d ? t->ncols : m->d;
     for (size_t j = 0; j < n; j++) {
         if (strcmp(t->names[j], m->names[j]) != 0) {
-            set_err(err, "%s: feature column %zu is '%s', the model expects '%s'", name, j + 1,
+            migad_seterr(err, "%s: feature column %zu is '%s', the model expects '%s'", name, j + 1,
                     t->names[j], m->names[j]);
             return MIGAD_EFORMAT;
         }
     }
     if (t->ncols != m->d) {
-        set_err(err, "%s: %zu feature columns, the model expects %zu", name, t->ncols, m->d);
+        migad_seterr(err, "%s: %zu feature columns, the model expects %zu", name, t->ncols, m->d);
         return MIGAD_EFORMAT;
     }
     return MIGAD_OK;
@@ -330,7 +323,7 @@ migad_status migad_model_score(const struct migad_model *m, const struct migad_t
         return st;
     double *x = malloc(t->nrows * m->d * sizeof *x);
     if (!x) {
-        set_err(err, "out of memory");
+        migad_seterr(err, "out of memory");
         return MIGAD_ENOMEM;
     }
     if (transform(m, t->x, t->nrows, x, name, err) != 0) {
@@ -341,7 +334,7 @@ migad_status migad_model_score(const struct migad_model *m, const struct migad_t
     int bad = m->ops->score(m->state, m->d, x, t->nrows, scores);
     free(x);
     if (bad) {
-        set_err(err, "out of memory");
+        migad_seterr(err, "out of memory");
         return MIGAD_ENOMEM;
     }
     /* A score that overflowed (extreme inputs, or a crafted model's tiny
@@ -460,14 +453,14 @@ migad_status migad_model_save(const struct migad_model *m, const char *path,
     char *buf;
     size_t len;
     if (migad_model_encode(m, &buf, &len) != MIGAD_OK) {
-        set_err(err, "%s: out of memory", path);
+        migad_seterr(err, "%s: out of memory", path);
         return MIGAD_ENOMEM;
     }
     size_t plen = strlen(path);
     char *tmp = malloc(plen + 5);
     if (!tmp) {
         free(buf);
-        set_err(err, "%s: out of memory", path);
+        migad_seterr(err, "%s: out of memory", path);
         return MIGAD_ENOMEM;
     }
     memcpy(tmp, path, plen);
@@ -475,13 +468,13 @@ migad_status migad_model_save(const struct migad_model *m, const char *path,
     migad_status st = MIGAD_OK;
     FILE *fp = fopen(tmp, "wb");
     if (!fp) {
-        set_err(err, "%s: cannot create: %s", tmp, strerror(errno));
+        migad_seterr(err, "%s: cannot create: %s", tmp, strerror(errno));
         st = MIGAD_EIO;
     } else {
         int bad = fwrite(buf, 1, len, fp) != len;
         bad |= fclose(fp) != 0;
         if (bad || rename(tmp, path) != 0) {
-            set_err(err, "%s: write error: %s", path, strerror(errno));
+            migad_seterr(err, "%s: write error: %s", path, strerror(errno));
             remove(tmp);
             st = MIGAD_EIO;
         }
@@ -511,7 +504,7 @@ static int mr_line(struct mr *r, const char **s, size_t *n)
 static int mr_fail(struct mr *r, const char *what)
 {
     if (!r->failed)
-        set_err(r->err, "%s:%zu: damaged model file: %s", r->name, r->lineno, what);
+        migad_seterr(r->err, "%s:%zu: damaged model file: %s", r->name, r->lineno, what);
     r->failed = 1;
     return -1;
 }
@@ -597,27 +590,27 @@ static migad_status verify(const char *buf, size_t len, const char *name, size_t
 {
     size_t ml = strlen(MODEL_MAGIC);
     if (len < ml + 1 || memcmp(buf, MODEL_MAGIC, ml) != 0 || buf[ml] != ' ') {
-        set_err(err, "%s: not a migad model file", name);
+        migad_seterr(err, "%s: not a migad model file", name);
         return MIGAD_EFORMAT;
     }
     static const char tag[] = "checksum fnv1a64 ";
     size_t tl = sizeof tag - 1, line = tl + 16 + 1;
     if (len < line + ml || buf[len - 1] != '\n' || memcmp(buf + len - line, tag, tl) != 0 ||
         buf[len - line - 1] != '\n') {
-        set_err(err, "%s: damaged or truncated model file (no checksum line at the end)", name);
+        migad_seterr(err, "%s: damaged or truncated model file (no checksum line at the end)", name);
         return MIGAD_EFORMAT;
     }
     *payload_len = len - line;
     char want[24];
     snprintf(want, sizeof want, "%016" PRIx64 "\n", fnv1a64(buf, *payload_len));
     if (memcmp(buf + len - 17, want, 17) != 0) {
-        set_err(err, "%s: damaged model file (checksum mismatch)", name);
+        migad_seterr(err, "%s: damaged model file (checksum mismatch)", name);
         return MIGAD_EFORMAT;
     }
     char ver[32];
     snprintf(ver, sizeof ver, "%s %d\n", MODEL_MAGIC, MODEL_VERSION);
     if (strncmp(buf, ver, strlen(ver)) != 0) {
-        set_err(err, "%s: model format version not supported (this migad reads version %d)",
+        migad_seterr(err, "%s: model format version not supported (this migad reads version %d)",
                 name, MODEL_VERSION);
         return MIGAD_EUNSUP;
     }
@@ -701,7 +694,7 @@ migad_status migad_model_load(const char *path, struct migad_model **out,
     *out = NULL;
     FILE *fp = fopen(path, "rb");
     if (!fp) {
-        set_err(err, "%s: cannot open: %s", path, strerror(errno));
+        migad_seterr(err, "%s: cannot open: %s", path, strerror(errno));
         return MIGAD_EIO;
     }
     size_t cap = 1 << 16, len = 0;
@@ -723,10 +716,10 @@ migad_status migad_model_load(const char *path, struct migad_model **out,
             break;
     }
     if (!buf || st != MIGAD_OK) {
-        set_err(err, "%s: model file too large or out of memory", path);
+        migad_seterr(err, "%s: model file too large or out of memory", path);
         st = MIGAD_ENOMEM;
     } else if (ferror(fp)) {
-        set_err(err, "%s: read error: %s", path, strerror(errno));
+        migad_seterr(err, "%s: read error: %s", path, strerror(errno));
         st = MIGAD_EIO;
     }
     fclose(fp);

@@ -24,17 +24,8 @@
 #include <string.h>
 
 #include "migad/rng.h"
+#include "errbuf.h"
 
-static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_err(char *err, const char *fmt, ...)
-{
-    if (!err)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, MIGAD_ERRBUF_SIZE, fmt, ap);
-    va_end(ap);
-}
 
 struct pair {
     double s;
@@ -53,23 +44,23 @@ static migad_status check_input(const double *score, const int *label, size_t n,
                                 size_t *nneg, char *err)
 {
     if (n == 0) {
-        set_err(err, "no rows to evaluate");
+        migad_seterr(err, "no rows to evaluate");
         return MIGAD_EINVAL;
     }
     size_t p = 0;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(score[i])) {
-            set_err(err, "row %zu: score is not a finite number", i + 1);
+            migad_seterr(err, "row %zu: score is not a finite number", i + 1);
             return MIGAD_EINVAL;
         }
         if (label[i] != 0 && label[i] != 1) {
-            set_err(err, "row %zu: label %d is neither 0 nor 1", i + 1, label[i]);
+            migad_seterr(err, "row %zu: label %d is neither 0 nor 1", i + 1, label[i]);
             return MIGAD_EINVAL;
         }
         p += (size_t)label[i];
     }
     if (p == 0 || p == n) {
-        set_err(err, "only one class: %zu rows, all %s (gt = %d); the ROC needs both attack "
+        migad_seterr(err, "only one class: %zu rows, all %s (gt = %d); the ROC needs both attack "
                      "and normal rows", n, p ? "attack" : "normal", p ? 1 : 0);
         return MIGAD_EINVAL;
     }
@@ -122,7 +113,7 @@ migad_status migad_roc_compute(struct migad_roc *roc, const double *score, const
     if (!pr || !roc->fpr || !roc->tpr || !roc->threshold || !roc->tp || !roc->fp) {
         free(pr);
         migad_roc_release(roc);
-        set_err(err, "out of memory (%zu rows)", n);
+        migad_seterr(err, "out of memory (%zu rows)", n);
         return MIGAD_ENOMEM;
     }
     roc->npos = npos;
@@ -203,7 +194,7 @@ migad_status migad_roc_pauc(const struct migad_roc *roc, double max_fpr, double 
                             char err[MIGAD_ERRBUF_SIZE])
 {
     if (!(max_fpr > 0 && max_fpr <= 1)) {
-        set_err(err, "maximum FPR %g of the partial AUC is not in (0, 1]", max_fpr);
+        migad_seterr(err, "maximum FPR %g of the partial AUC is not in (0, 1]", max_fpr);
         return MIGAD_EINVAL;
     }
     if (max_fpr == 1) {
@@ -281,7 +272,7 @@ migad_status migad_auc_bootstrap(const double *score, const int *label, size_t n
     if (st != MIGAD_OK)
         return st;
     if (B < 2 || !(level > 0 && level < 1)) {
-        set_err(err, "bootstrap needs at least 2 resamples and a level in (0, 1)");
+        migad_seterr(err, "bootstrap needs at least 2 resamples and a level in (0, 1)");
         return MIGAD_EINVAL;
     }
     struct pair *pr = sorted_pairs(score, label, n);
@@ -289,7 +280,7 @@ migad_status migad_auc_bootstrap(const double *score, const int *label, size_t n
     unsigned *w = malloc(n * sizeof *w);
     double *aucs = malloc((size_t)B * sizeof *aucs);
     if (!pr || !pos || !neg || !w || !aucs) {
-        set_err(err, "out of memory (%zu rows, %u resamples)", n, B);
+        migad_seterr(err, "out of memory (%zu rows, %u resamples)", n, B);
         st = MIGAD_ENOMEM;
         goto done;
     }
@@ -362,12 +353,12 @@ migad_status migad_eval_run(struct migad_eval_result *r, const double *score, co
 {
     memset(r, 0, sizeof *r);
     if (o->nfprs > MIGAD_EVAL_MAX_FPRS) {
-        set_err(err, "more than %d FPR targets", MIGAD_EVAL_MAX_FPRS);
+        migad_seterr(err, "more than %d FPR targets", MIGAD_EVAL_MAX_FPRS);
         return MIGAD_EINVAL;
     }
     for (size_t j = 0; j < o->nfprs; j++) {
         if (!(o->fprs[j] >= 0 && o->fprs[j] <= 1)) {
-            set_err(err, "FPR target %g is not in [0, 1]", o->fprs[j]);
+            migad_seterr(err, "FPR target %g is not in [0, 1]", o->fprs[j]);
             return MIGAD_EINVAL;
         }
     }
@@ -397,7 +388,7 @@ migad_status migad_eval_run(struct migad_eval_result *r, const double *score, co
         size_t c[2][2] = { { 0, 0 }, { 0, 0 } }; /* [label][alarm] */
         for (size_t i = 0; i < n; i++) {
             if (alarm[i] != 0 && alarm[i] != 1) {
-                set_err(err, "row %zu: alarm %d is neither 0 nor 1", i + 1, alarm[i]);
+                migad_seterr(err, "row %zu: alarm %d is neither 0 nor 1", i + 1, alarm[i]);
                 migad_eval_result_release(r);
                 return MIGAD_EINVAL;
             }
@@ -426,7 +417,7 @@ migad_status migad_eval_protocol_run(struct migad_eval_protocol *p, const double
     memset(p, 0, sizeof *p);
     for (size_t i = 0; i < n; i++) {
         if (!(imi[i] >= 0 && imi[i] <= 1)) {
-            set_err(err, "row %zu: imi %g is not a fraction in [0, 1]", i + 1, imi[i]);
+            migad_seterr(err, "row %zu: imi %g is not a fraction in [0, 1]", i + 1, imi[i]);
             return MIGAD_EINVAL;
         }
     }
@@ -441,7 +432,7 @@ migad_status migad_eval_protocol_run(struct migad_eval_protocol *p, const double
         free(g2);
         free(a2);
         migad_eval_protocol_release(p);
-        set_err(err, "out of memory (%zu rows)", n);
+        migad_seterr(err, "out of memory (%zu rows)", n);
         return MIGAD_ENOMEM;
     }
     size_t m = 0;
@@ -472,7 +463,7 @@ migad_status migad_eval_protocol_run(struct migad_eval_protocol *p, const double
     free(g2);
     free(a2);
     if (st == MIGAD_ENOMEM) {
-        set_err(err, "%s", p->without_err);
+        migad_seterr(err, "%s", p->without_err);
         migad_eval_protocol_release(p);
         return st;
     }

@@ -73,6 +73,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "errbuf.h"
 
 #define GT_MAX_LINE 4096        /* bytes per line, line ending excluded */
 #define GT_MAX_INTERVALS 1000000 /* ~390 MB of struct migad_interval */
@@ -152,17 +153,6 @@ struct gt_parser {
     char carry[GT_MAX_LINE + 1];  /* +1: the CR of a CRLF ending */
 };
 
-static void set_err(char *err, const char *fmt, ...) GT_PRINTF(2, 3);
-static void set_err(char *err, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (!err)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, MIGAD_ERRBUF_SIZE, fmt, ap);
-    va_end(ap);
-}
 
 /* Leave "NAME:LINE: <fmt>" in the error buffer and return st. */
 static migad_status fail(struct gt_parser *p, migad_status st, const char *fmt, ...)
@@ -844,7 +834,7 @@ static migad_status parser_done(struct gt_parser *p, struct migad_labels **out)
 
     if (!sort_intervals(l) || !build_union(l, MIGAD_INTERVAL_ATTACK, &l->attacks, &l->nattacks) ||
         !build_union(l, MIGAD_INTERVAL_MIGRATION, &l->migrations, &l->nmigrations)) {
-        set_err(p->err, "%s: out of memory", p->name);
+        migad_seterr(p->err, "%s: out of memory", p->name);
         migad_labels_free(l);
         p->l = NULL;
         return MIGAD_ENOMEM;
@@ -862,13 +852,13 @@ migad_status migad_labels_parse(const char *text, size_t len, const char *name,
 
     parser_init(&p, name, err);
     if (!out || (!text && len > 0)) {
-        set_err(err, "%s: invalid argument", p.name);
+        migad_seterr(err, "%s: invalid argument", p.name);
         return MIGAD_EINVAL;
     }
     *out = NULL;
     p.l = calloc(1, sizeof *p.l);
     if (!p.l) {
-        set_err(err, "%s: out of memory", p.name);
+        migad_seterr(err, "%s: out of memory", p.name);
         return MIGAD_ENOMEM;
     }
     st = len > 0 ? feed(&p, text, len) : MIGAD_OK;
@@ -891,19 +881,19 @@ migad_status migad_labels_load(const char *path, struct migad_labels **out,
 
     parser_init(&p, path, err);
     if (!out || !path) {
-        set_err(err, "%s: invalid argument", p.name);
+        migad_seterr(err, "%s: invalid argument", p.name);
         return MIGAD_EINVAL;
     }
     *out = NULL;
     f = fopen(path, "rb");
     if (!f) {
-        set_err(err, "cannot open %s: %s", path, strerror(errno));
+        migad_seterr(err, "cannot open %s: %s", path, strerror(errno));
         return MIGAD_EIO;
     }
     buf = malloc(GT_READ_CHUNK);
     p.l = calloc(1, sizeof *p.l);
     if (!buf || !p.l) {
-        set_err(err, "%s: out of memory", path);
+        migad_seterr(err, "%s: out of memory", path);
         st = MIGAD_ENOMEM;
     }
     while (st == MIGAD_OK) {
@@ -912,7 +902,7 @@ migad_status migad_labels_load(const char *path, struct migad_labels **out,
             st = feed(&p, buf, got);
         if (st != MIGAD_OK || got < GT_READ_CHUNK) {
             if (st == MIGAD_OK && ferror(f)) {
-                set_err(err, "cannot read %s: %s", path, strerror(errno));
+                migad_seterr(err, "cannot read %s: %s", path, strerror(errno));
                 st = MIGAD_EIO;
             }
             break;
@@ -1015,12 +1005,12 @@ migad_status migad_labels_write(const struct migad_labels *l, const char *path,
     if (err)
         err[0] = '\0';
     if (!path) {
-        set_err(err, "invalid argument: no output path");
+        migad_seterr(err, "invalid argument: no output path");
         return MIGAD_EINVAL;
     }
     f = fopen(path, "w");
     if (!f) {
-        set_err(err, "cannot open %s: %s", path, strerror(errno));
+        migad_seterr(err, "cannot open %s: %s", path, strerror(errno));
         return MIGAD_EIO;
     }
     fputs("# migad ground truth (docs/groundtruth.md): kind start end key=value...,"
@@ -1043,7 +1033,7 @@ migad_status migad_labels_write(const struct migad_labels *l, const char *path,
     }
     failed = ferror(f) != 0;
     if (fclose(f) != 0 || failed) {
-        set_err(err, "cannot write %s: %s", path, strerror(errno));
+        migad_seterr(err, "cannot write %s: %s", path, strerror(errno));
         return MIGAD_EIO;
     }
     return MIGAD_OK;

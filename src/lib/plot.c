@@ -20,15 +20,8 @@
 #include <string.h>
 
 #include "migad/plot.h"
+#include "errbuf.h"
 
-static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_err(char *err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, MIGAD_ERRBUF_SIZE, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- ticks ------------------------------------------------------------ */
 
@@ -194,7 +187,7 @@ static migad_status end(FILE *fp, char *err)
 {
     fputs("</svg>\n", fp);
     if (ferror(fp)) {
-        set_err(err, "write error");
+        migad_seterr(err, "write error");
         return MIGAD_EIO;
     }
     return MIGAD_OK;
@@ -337,13 +330,13 @@ migad_status migad_plot_asg_svg(FILE *fp, const struct migad_plot_asg *a,
                                 char err[MIGAD_ERRBUF_SIZE])
 {
     if (!a || !a->score || a->n == 0) {
-        set_err(err, "anomaly-score graph: no rows");
+        migad_seterr(err, "anomaly-score graph: no rows");
         return MIGAD_EINVAL;
     }
     double lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < a->n; i++) {
         if (!isfinite(a->score[i])) {
-            set_err(err, "anomaly-score graph: row %zu: score %g is not a finite number", i + 1,
+            migad_seterr(err, "anomaly-score graph: row %zu: score %g is not a finite number", i + 1,
                     a->score[i]);
             return MIGAD_EINVAL;
         }
@@ -352,7 +345,7 @@ migad_status migad_plot_asg_svg(FILE *fp, const struct migad_plot_asg *a,
     }
     if (a->has_threshold) {
         if (!isfinite(a->threshold)) {
-            set_err(err, "anomaly-score graph: threshold is not a finite number");
+            migad_seterr(err, "anomaly-score graph: threshold is not a finite number");
             return MIGAD_EINVAL;
         }
         lo = fmin(lo, a->threshold);
@@ -455,12 +448,12 @@ migad_status migad_plot_roc_svg(FILE *fp, const char *title,
                                 char err[MIGAD_ERRBUF_SIZE])
 {
     if (!curves || ncurves == 0 || ncurves > MAX_CURVES) {
-        set_err(err, "ROC chart: want 1 to %zu curves, not %zu", MAX_CURVES, ncurves);
+        migad_seterr(err, "ROC chart: want 1 to %zu curves, not %zu", MAX_CURVES, ncurves);
         return MIGAD_EINVAL;
     }
     for (size_t k = 0; k < ncurves; k++)
         if (!curves[k].roc || curves[k].roc->npoints < 2) {
-            set_err(err, "ROC chart: curve %zu ('%s') has no points", k + 1,
+            migad_seterr(err, "ROC chart: curve %zu ('%s') has no points", k + 1,
                     curves[k].label ? curves[k].label : "");
             return MIGAD_EINVAL;
         }
@@ -564,18 +557,18 @@ migad_status migad_plot_scatter_svg(FILE *fp, const struct migad_plot_scatter *s
                                     char err[MIGAD_ERRBUF_SIZE])
 {
     if (!s || !s->x || !s->y || !s->cls || s->n == 0) {
-        set_err(err, "scatter plot: no rows");
+        migad_seterr(err, "scatter plot: no rows");
         return MIGAD_EINVAL;
     }
     double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
     size_t count[MIGAD_PLOT_NCLASSES] = { 0 };
     for (size_t i = 0; i < s->n; i++) {
         if (!isfinite(s->x[i]) || !isfinite(s->y[i])) {
-            set_err(err, "scatter plot: row %zu: value is not a finite number", i + 1);
+            migad_seterr(err, "scatter plot: row %zu: value is not a finite number", i + 1);
             return MIGAD_EINVAL;
         }
         if (s->cls[i] >= MIGAD_PLOT_NCLASSES) {
-            set_err(err, "scatter plot: row %zu: class %u out of range", i + 1,
+            migad_seterr(err, "scatter plot: row %zu: class %u out of range", i + 1,
                     (unsigned)s->cls[i]);
             return MIGAD_EINVAL;
         }

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
+#include "errbuf.h"
 
 struct migad_source {
     pcap_t *pcap;
@@ -33,16 +34,6 @@ struct migad_source {
     char err[MIGAD_ERRBUF_SIZE];
 };
 
-static void set_err(char *err, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void set_err(char *err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, MIGAD_ERRBUF_SIZE, fmt, ap);
-    va_end(ap);
-}
 
 /* --- gzip behind a FILE* ------------------------------------------------ */
 
@@ -86,14 +77,14 @@ static migad_status finish_open(struct migad_source *s, const struct migad_sourc
     if (opts && opts->filter && *opts->filter) {
         struct bpf_program prog;
         if (pcap_compile(s->pcap, &prog, opts->filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-            set_err(err, "%s: bad filter expression '%s': %s", s->name, opts->filter,
+            migad_seterr(err, "%s: bad filter expression '%s': %s", s->name, opts->filter,
                     pcap_geterr(s->pcap));
             return MIGAD_EINVAL;
         }
         int rc = pcap_setfilter(s->pcap, &prog);
         pcap_freecode(&prog);
         if (rc != 0) {
-            set_err(err, "%s: cannot set filter: %s", s->name, pcap_geterr(s->pcap));
+            migad_seterr(err, "%s: cannot set filter: %s", s->name, pcap_geterr(s->pcap));
             return MIGAD_EPCAP;
         }
     }
@@ -105,7 +96,7 @@ static struct migad_source *source_new(const char *name, char *err)
     struct migad_source *s = calloc(1, sizeof *s);
     if (!s || !(s->name = strdup(name))) {
         free(s);
-        set_err(err, "out of memory");
+        migad_seterr(err, "out of memory");
         return NULL;
     }
     s->ts_scale = 1;
@@ -145,14 +136,14 @@ migad_status migad_source_open_file(struct migad_source **out, const char *path,
         if (!fp) {
             if (fd >= 0)
                 close(fd);
-            set_err(err, "cannot read standard input: %s", strerror(errno));
+            migad_seterr(err, "cannot read standard input: %s", strerror(errno));
             migad_source_free(s);
             return MIGAD_EIO;
         }
     } else {
         fp = fopen(path, "rb");
         if (!fp) {
-            set_err(err, "cannot open %s: %s", path, strerror(errno));
+            migad_seterr(err, "cannot open %s: %s", path, strerror(errno));
             migad_source_free(s);
             return MIGAD_EIO;
         }
@@ -166,12 +157,12 @@ migad_status migad_source_open_file(struct migad_source **out, const char *path,
             else if (fd >= 0)
                 close(fd);
             if (!fp) {
-                set_err(err, "cannot read %s: %s", path, strerror(errno));
+                migad_seterr(err, "cannot read %s: %s", path, strerror(errno));
                 migad_source_free(s);
                 return MIGAD_EIO;
             }
         } else if (fseek(fp, 0, SEEK_SET) != 0) {
-            set_err(err, "cannot read %s: %s", path, strerror(errno));
+            migad_seterr(err, "cannot read %s: %s", path, strerror(errno));
             fclose(fp);
             migad_source_free(s);
             return MIGAD_EIO;
@@ -185,11 +176,11 @@ migad_status migad_source_open_file(struct migad_source **out, const char *path,
         if (nmagic > 0 && strstr(perr, "unknown file format")) {
             char what[128];
             describe_magic(magic, nmagic, what, sizeof what);
-            set_err(err, "%s: not a capture file: %s", path, what);
+            migad_seterr(err, "%s: not a capture file: %s", path, what);
         } else if (!is_stdin && nmagic == 0) {
-            set_err(err, "%s: not a capture file: the file is empty", path);
+            migad_seterr(err, "%s: not a capture file: the file is empty", path);
         } else {
-            set_err(err, "%s: %s", is_stdin ? "standard input" : path, perr);
+            migad_seterr(err, "%s: %s", is_stdin ? "standard input" : path, perr);
         }
         migad_source_free(s);
         return MIGAD_EFORMAT;
@@ -217,7 +208,7 @@ migad_status migad_source_open_live(struct migad_source **out, const char *ifnam
     char perr[PCAP_ERRBUF_SIZE] = "";
     s->pcap = pcap_create(ifname, perr);
     if (!s->pcap) {
-        set_err(err, "%s: %s", ifname, perr);
+        migad_seterr(err, "%s: %s", ifname, perr);
         migad_source_free(s);
         return MIGAD_EPCAP;
     }
@@ -238,14 +229,14 @@ migad_status migad_source_open_live(struct migad_source **out, const char *ifnam
             why = "no such interface";
         else if (rc == PCAP_ERROR_PERM_DENIED && (!why || !*why))
             why = "permission denied (capturing needs root or CAP_NET_RAW)";
-        set_err(err, "cannot capture on %s: %s", ifname, why && *why ? why : pcap_statustostr(rc));
+        migad_seterr(err, "cannot capture on %s: %s", ifname, why && *why ? why : pcap_statustostr(rc));
         migad_source_free(s);
         return MIGAD_EPCAP;
     }
     if (pcap_get_tstamp_precision(s->pcap) == PCAP_TSTAMP_PRECISION_MICRO)
         s->ts_scale = 1000;
     if (pcap_setnonblock(s->pcap, 1, perr) != 0) {
-        set_err(err, "%s: %s", ifname, perr);
+        migad_seterr(err, "%s: %s", ifname, perr);
         migad_source_free(s);
         return MIGAD_EPCAP;
     }

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "errbuf.h"
 
 #define QUOTE_MAX 64
 #define MAX_INPUT_BYTES ((size_t)1 << 32) /* 4 GiB */
@@ -36,14 +37,6 @@ const char *migad_meta_name(enum migad_meta which)
     return (unsigned)which < MIGAD_META_COUNT ? meta_names[which] : "?";
 }
 
-static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_err(char *err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, MIGAD_ERRBUF_SIZE, fmt, ap);
-    va_end(ap);
-}
 
 /* Quote at most QUOTE_MAX bytes of text for a message. */
 static void quote(char *dst, size_t cap, const char *text)
@@ -76,7 +69,7 @@ static int split_line(struct parse *p, const char *line, size_t len)
     p->nfields = 0;
     for (;;) {
         if (p->nfields >= MIGAD_TABLE_MAX_COLS + MIGAD_META_COUNT) {
-            set_err(p->err, "%s:%zu: more than %u columns", p->name, p->lineno,
+            migad_seterr(p->err, "%s:%zu: more than %u columns", p->name, p->lineno,
                     MIGAD_TABLE_MAX_COLS + MIGAD_META_COUNT);
             return -1;
         }
@@ -85,7 +78,7 @@ static int split_line(struct parse *p, const char *line, size_t len)
             i++;
             for (;;) {
                 if (i >= len) {
-                    set_err(p->err, "%s:%zu: unterminated quoted field", p->name, p->lineno);
+                    migad_seterr(p->err, "%s:%zu: unterminated quoted field", p->name, p->lineno);
                     return -1;
                 }
                 if (line[i] == '"') {
@@ -100,7 +93,7 @@ static int split_line(struct parse *p, const char *line, size_t len)
                 *out++ = line[i++];
             }
             if (i < len && line[i] != ',') {
-                set_err(p->err, "%s:%zu: text after a closing quote", p->name, p->lineno);
+                migad_seterr(p->err, "%s:%zu: text after a closing quote", p->name, p->lineno);
                 return -1;
             }
         } else {
@@ -154,13 +147,13 @@ static migad_status read_header(struct parse *p, struct migad_table *t, struct l
         lay->meta_idx[m] = -1;
     for (size_t f = 0; f < p->nfields; f++) {
         if (p->fields[f][0] == '\0') {
-            set_err(p->err, "%s:%zu: empty column name (column %zu)", p->name, p->lineno, f + 1);
+            migad_seterr(p->err, "%s:%zu: empty column name (column %zu)", p->name, p->lineno, f + 1);
             return MIGAD_EFORMAT;
         }
         for (size_t g = 0; g < f; g++) {
             if (strcmp(p->fields[f], p->fields[g]) == 0) {
                 quote(q, sizeof q, p->fields[f]);
-                set_err(p->err, "%s:%zu: duplicate column name: '%s'", p->name, p->lineno, q);
+                migad_seterr(p->err, "%s:%zu: duplicate column name: '%s'", p->name, p->lineno, q);
                 return MIGAD_EFORMAT;
             }
         }
@@ -173,13 +166,13 @@ static migad_status read_header(struct parse *p, struct migad_table *t, struct l
         for (size_t f = 0; f < p->nfields; f++)
             want += !is_meta_name(p->fields[f]);
     if (want == 0) {
-        set_err(p->err, "%s:%zu: no feature columns", p->name, p->lineno);
+        migad_seterr(p->err, "%s:%zu: no feature columns", p->name, p->lineno);
         return MIGAD_EFORMAT;
     }
     lay->feat_idx = calloc(want, sizeof *lay->feat_idx);
     t->names = calloc(want, sizeof *t->names);
     if (!lay->feat_idx || !t->names) {
-        set_err(p->err, "%s: out of memory", p->name);
+        migad_seterr(p->err, "%s: out of memory", p->name);
         return MIGAD_ENOMEM;
     }
     size_t n = 0;
@@ -192,7 +185,7 @@ static migad_status read_header(struct parse *p, struct migad_table *t, struct l
             f++;
         if (f == p->nfields) {
             quote(q, sizeof q, features[i]);
-            set_err(p->err, "%s:%zu: no column named '%s'", p->name, p->lineno, q);
+            migad_seterr(p->err, "%s:%zu: no column named '%s'", p->name, p->lineno, q);
             return MIGAD_EFORMAT;
         }
         lay->feat_idx[n++] = f;
@@ -201,7 +194,7 @@ static migad_status read_header(struct parse *p, struct migad_table *t, struct l
     for (size_t i = 0; i < n; i++) {
         t->names[i] = strdup(p->fields[lay->feat_idx[i]]);
         if (!t->names[i]) {
-            set_err(p->err, "%s: out of memory", p->name);
+            migad_seterr(p->err, "%s: out of memory", p->name);
             return MIGAD_ENOMEM;
         }
     }
@@ -262,7 +255,7 @@ static migad_status read_row(struct parse *p, struct migad_table *t, const struc
 {
     char q[QUOTE_MAX + 8];
     if (p->nfields != lay->ncols_in) {
-        set_err(p->err, "%s:%zu: %zu fields, the header has %zu", p->name, p->lineno,
+        migad_seterr(p->err, "%s:%zu: %zu fields, the header has %zu", p->name, p->lineno,
                 p->nfields, lay->ncols_in);
         return MIGAD_EFORMAT;
     }
@@ -270,7 +263,7 @@ static migad_status read_row(struct parse *p, struct migad_table *t, const struc
         const char *cell = p->fields[lay->feat_idx[c]];
         if (parse_number(cell, &t->x[r * t->ncols + c]) != 0) {
             quote(q, sizeof q, cell);
-            set_err(p->err, "%s:%zu: column %s: not a finite number: '%s'", p->name,
+            migad_seterr(p->err, "%s:%zu: column %s: not a finite number: '%s'", p->name,
                     p->lineno, t->names[c], q);
             return MIGAD_EFORMAT;
         }
@@ -281,7 +274,7 @@ static migad_status read_row(struct parse *p, struct migad_table *t, const struc
         long idx = lay->meta_idx[lab[i]];
         if (idx >= 0 && parse_number(p->fields[idx], &v) != 0) {
             quote(q, sizeof q, p->fields[idx]);
-            set_err(p->err, "%s:%zu: column %s: not a number: '%s'", p->name, p->lineno,
+            migad_seterr(p->err, "%s:%zu: column %s: not a number: '%s'", p->name, p->lineno,
                     meta_names[lab[i]], q);
             return MIGAD_EFORMAT;
         }
@@ -289,7 +282,7 @@ static migad_status read_row(struct parse *p, struct migad_table *t, const struc
     }
     t->meta[r] = pack_meta(p, lay);
     if (!t->meta[r]) {
-        set_err(p->err, "%s: out of memory", p->name);
+        migad_seterr(p->err, "%s: out of memory", p->name);
         return MIGAD_ENOMEM;
     }
     return MIGAD_OK;
@@ -308,7 +301,7 @@ static migad_status parse_lines(struct parse *p, struct migad_table *t, const ch
         size_t end = nl ? (size_t)(nl - text) : len, n = end - pos;
         p->lineno++;
         if (n > MIGAD_TABLE_MAX_LINE) {
-            set_err(p->err, "%s:%zu: line longer than %u bytes", p->name, p->lineno,
+            migad_seterr(p->err, "%s:%zu: line longer than %u bytes", p->name, p->lineno,
                     MIGAD_TABLE_MAX_LINE);
             st = MIGAD_ENOMEM;
             break;
@@ -316,7 +309,7 @@ static migad_status parse_lines(struct parse *p, struct migad_table *t, const ch
         if (n > 0 && text[pos + n - 1] == '\r')
             n--;
         if (memchr(text + pos, '\0', n)) {
-            set_err(p->err, "%s:%zu: not a text file (NUL byte)", p->name, p->lineno);
+            migad_seterr(p->err, "%s:%zu: not a text file (NUL byte)", p->name, p->lineno);
             st = MIGAD_EFORMAT;
             break;
         }
@@ -334,12 +327,12 @@ static migad_status parse_lines(struct parse *p, struct migad_table *t, const ch
             continue;
         }
         if (t->nrows >= MIGAD_TABLE_MAX_ROWS) {
-            set_err(p->err, "%s:%zu: more than %u rows", p->name, p->lineno, MIGAD_TABLE_MAX_ROWS);
+            migad_seterr(p->err, "%s:%zu: more than %u rows", p->name, p->lineno, MIGAD_TABLE_MAX_ROWS);
             st = MIGAD_ENOMEM;
             break;
         }
         if (grow_rows(t, &cap, t->nrows + 1) != MIGAD_OK) {
-            set_err(p->err, "%s: out of memory", p->name);
+            migad_seterr(p->err, "%s: out of memory", p->name);
             st = MIGAD_ENOMEM;
             break;
         }
@@ -348,10 +341,10 @@ static migad_status parse_lines(struct parse *p, struct migad_table *t, const ch
             t->nrows++;
     }
     if (st == MIGAD_OK && !have_header) {
-        set_err(p->err, "%s: empty file: no header line", p->name);
+        migad_seterr(p->err, "%s: empty file: no header line", p->name);
         st = MIGAD_EFORMAT;
     } else if (st == MIGAD_OK && t->nrows == 0) {
-        set_err(p->err, "%s: no data rows", p->name);
+        migad_seterr(p->err, "%s: no data rows", p->name);
         st = MIGAD_EFORMAT;
     }
     free(lay.feat_idx);
@@ -368,7 +361,7 @@ migad_status migad_table_parse(struct migad_table *t, const char *text, size_t l
     p.fields = malloc((MIGAD_TABLE_MAX_COLS + MIGAD_META_COUNT) * sizeof *p.fields);
     migad_status st;
     if (!p.scratch || !p.fields) {
-        set_err(err, "%s: out of memory", p.name);
+        migad_seterr(err, "%s: out of memory", p.name);
         st = MIGAD_ENOMEM;
     } else {
         st = parse_lines(&p, t, text, len, features, nfeatures);
@@ -396,20 +389,20 @@ static migad_status slurp(FILE *fp, const char *name, char **out, size_t *outlen
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap);
     if (!buf) {
-        set_err(err, "%s: out of memory", name);
+        migad_seterr(err, "%s: out of memory", name);
         return MIGAD_ENOMEM;
     }
     for (;;) {
         if (n == cap) {
             if (cap >= MAX_INPUT_BYTES) {
                 free(buf);
-                set_err(err, "%s: file larger than %zu bytes", name, MAX_INPUT_BYTES);
+                migad_seterr(err, "%s: file larger than %zu bytes", name, MAX_INPUT_BYTES);
                 return MIGAD_ENOMEM;
             }
             char *nb = realloc(buf, cap * 2);
             if (!nb) {
                 free(buf);
-                set_err(err, "%s: out of memory", name);
+                migad_seterr(err, "%s: out of memory", name);
                 return MIGAD_ENOMEM;
             }
             buf = nb;
@@ -422,7 +415,7 @@ static migad_status slurp(FILE *fp, const char *name, char **out, size_t *outlen
     }
     if (ferror(fp)) {
         free(buf);
-        set_err(err, "%s: read error: %s", name, strerror(errno));
+        migad_seterr(err, "%s: read error: %s", name, strerror(errno));
         return MIGAD_EIO;
     }
     *out = buf;
@@ -439,7 +432,7 @@ migad_status migad_table_read(struct migad_table *t, const char *path,
     const char *name = is_stdin ? "<stdin>" : path;
     FILE *fp = is_stdin ? stdin : fopen(path, "rb");
     if (!fp) {
-        set_err(err, "%s: cannot open: %s", path, strerror(errno));
+        migad_seterr(err, "%s: cannot open: %s", path, strerror(errno));
         return MIGAD_EIO;
     }
     char *buf = NULL;

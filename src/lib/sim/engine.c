@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sim.h"
+#include "../errbuf.h"
 
 struct event {
     migad_ns t;
@@ -39,21 +40,13 @@ struct sim {
 
 const uint8_t sim_broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
-static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_err(char *err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, MIGAD_ERRBUF_SIZE, fmt, ap);
-    va_end(ap);
-}
 
 struct sim *sim_create(const char *const bridge_paths[SIM_NBRIDGES], uint32_t snaplen,
                        uint64_t seed, migad_ns t0, char err[MIGAD_ERRBUF_SIZE])
 {
     struct sim *s = calloc(1, sizeof *s);
     if (!s) {
-        set_err(err, "out of memory");
+        migad_seterr(err, "out of memory");
         return NULL;
     }
     s->now = s->t0 = t0;
@@ -63,14 +56,14 @@ struct sim *sim_create(const char *const bridge_paths[SIM_NBRIDGES], uint32_t sn
     s->dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, (int)s->snaplen,
                                                    PCAP_TSTAMP_PRECISION_NANO);
     if (!s->dead) {
-        set_err(err, "libpcap: cannot create a capture writer");
+        migad_seterr(err, "libpcap: cannot create a capture writer");
         sim_free(s);
         return NULL;
     }
     for (int i = 0; i < SIM_NBRIDGES; i++) {
         s->dump[i] = pcap_dump_open(s->dead, bridge_paths[i]);
         if (!s->dump[i]) {
-            set_err(err, "cannot create %s: %s", bridge_paths[i], pcap_geterr(s->dead));
+            migad_seterr(err, "cannot create %s: %s", bridge_paths[i], pcap_geterr(s->dead));
             sim_free(s);
             return NULL;
         }
@@ -125,7 +118,7 @@ migad_status sim_finish(struct sim *s, char err[MIGAD_ERRBUF_SIZE])
         if (!s->dump[i])
             continue;
         if (pcap_dump_flush(s->dump[i]) != 0 || ferror(pcap_dump_file(s->dump[i]))) {
-            set_err(err, "cannot write a capture: write error");
+            migad_seterr(err, "cannot write a capture: write error");
             st = MIGAD_EIO;
         }
         pcap_dump_close(s->dump[i]);
@@ -227,7 +220,7 @@ migad_status sim_run(struct sim *s, migad_ns t_end, char err[MIGAD_ERRBUF_SIZE])
         e.fn(s, e.arg);
     }
     if (s->oom) {
-        set_err(err, "out of memory while simulating");
+        migad_seterr(err, "out of memory while simulating");
         return MIGAD_ENOMEM;
     }
     s->now = t_end;
