@@ -23,6 +23,17 @@ expect "basic" 0 "$MIGAD" extract -q -r "$B"
 same "basic.csv" "$WORK/out" "$G/basic.csv"
 expect "labelled" 0 "$MIGAD" extract -q -r "$B" -l "$G/basic.gt"
 same "basic-labelled.csv" "$WORK/out" "$G/basic-labelled.csv"
+# --node: the attack seen on node B's bridge only (nodes=nodeB) is labelled
+# for node B as before, and is no attack for node A (gt 0, imi unchanged)
+sed 's/source=10.0.0.1$/source=10.0.0.1 nodes=nodeB/' "$G/basic.gt" >"$WORK/nodes.gt"
+expect "--node nodeB" 0 "$MIGAD" extract -q -r "$B" -l "$WORK/nodes.gt" --node nodeB
+same "--node nodeB: labelled as without nodes=" "$WORK/out" "$G/basic-labelled.csv"
+expect "--node nodeA" 0 "$MIGAD" extract -q -r "$B" -l "$WORK/nodes.gt" --node nodeA
+awk -F, 'BEGIN { OFS = "," } NR > 1 { $(NF - 1) = 0 } { print }' "$G/basic-labelled.csv" >"$WORK/want-a.csv"
+same "--node nodeA: no attack bin" "$WORK/out" "$WORK/want-a.csv"
+expect "--node without -l" 2 "$MIGAD" extract -q -r "$B" --node nodeA
+has "--node without -l: message" "$WORK/err" "give -l FILE"
+expect "--node with a comma" 2 "$MIGAD" extract -q -r "$B" -l "$WORK/nodes.gt" --node a,b
 cols=syn,synack,rst,fin,icmp,arp,rarp,n_srcip,n_dstip,n_sport,n_dport,new_flows,retrans
 cols=$cols,pkts_wellknown,bytes_wellknown,pkts_registered,bytes_registered,pkts_dynamic
 cols=$cols,bytes_dynamic,pkts_noport,bytes_noport

@@ -48,6 +48,28 @@ for d in pca kmeans gmm; do
         fail "$d: model bytes differ between two runs"; fi
 done
 
+# --fit-rows normal: the same model as training on the rows awk kept (gt = 0)
+for d in pca kmeans gmm; do
+    expect "train $d --fit-rows normal" 0 "$MIGAD" train -q -d "$d" --fit-rows normal -i "$F" \
+        -o "$WORK/$d-fitnormal.model"
+    if cmp -s "$WORK/$d.model" "$WORK/$d-fitnormal.model"; then ok "$d --fit-rows normal = trained on the gt = 0 rows"; else
+        fail "$d --fit-rows normal: model differs from training on the gt = 0 rows"; fi
+done
+expect "--fit-rows all" 0 "$MIGAD" train -d pca --fit-rows all -i "$F" -o "$WORK/pca-all.model"
+has "--fit-rows all: every row" "$WORK/err" "fitted on 120 rows"
+expect "--fit-rows normal: count" 0 "$MIGAD" train -d pca --fit-rows normal -i "$F" -o "$WORK/pca-n.model"
+has "--fit-rows normal: 110 rows" "$WORK/err" "fitted on 110 rows"
+expect "--fit-rows bad" 2 "$MIGAD" train -d pca --fit-rows some -i "$F" -o "$WORK/x.model"
+has "--fit-rows bad: message" "$WORK/err" "--fit-rows"
+expect "--fit-rows normal, svm" 2 "$MIGAD" train -d svm --fit-rows normal -i "$F" -o "$WORK/x.model"
+has "--fit-rows normal, svm: message" "$WORK/err" "svm learns from both classes"
+awk -F, '{ print $1 "," $2 "," $3 "," $4 "," $5 "," $6 "," $7 }' "$F" >"$WORK/nogt.csv"
+expect "--fit-rows normal without gt" 2 "$MIGAD" train -d pca --fit-rows normal -i "$WORK/nogt.csv" -o "$WORK/x.model"
+has "--fit-rows normal without gt: message" "$WORK/err" "needs a gt column"
+awk -F, 'NR == 1 || $8 == 1' "$F" >"$WORK/attacks.csv"
+expect "--fit-rows normal, only attacks" 2 "$MIGAD" train -d pca --fit-rows normal -i "$WORK/attacks.csv" -o "$WORK/x.model"
+has "--fit-rows normal, only attacks: message" "$WORK/err" "no row has gt = 0"
+
 # options and the positional input, stdin, --features, --describe
 expect "train options" 0 "$MIGAD" train -q -d kmeans --k 2 --restarts 3 --init classes \
     --scale minmax --log1p --seed 9 --fpr 0.05 --features packets,bytes -o "$WORK/k2.model" "$F"

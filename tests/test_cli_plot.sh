@@ -105,6 +105,12 @@ expect "scatter" 0 "$MIGAD" plot scatter -i "$F" -x pkts -y bytes -o "$WORK/sc.s
 svg_ok "scatter" "$WORK/sc.svg"
 has "scatter: attack class" "$WORK/sc.svg" 'class="attack"'
 has "scatter: axis title" "$WORK/sc.svg" '>bytes</text>'
+expect "scatter --log xy" 0 "$MIGAD" plot scatter -i "$F" -x pkts -y bytes --log xy -o "$WORK/scl.svg"
+svg_ok "scatter --log xy" "$WORK/scl.svg"
+has "scatter --log: decade ticks" "$WORK/scl.svg" '>10</text>'
+expect "--log bad" 2 "$MIGAD" plot scatter -i "$F" -x pkts -y bytes --log z
+has "--log bad: message" "$WORK/err" "want x, y or xy"
+expect "--log on roc" 2 "$MIGAD" plot roc -i "$F" --log x
 
 # Errors: usage (2) and runtime (1), with a message naming the problem.
 expect "no figure" 2 "$MIGAD" plot

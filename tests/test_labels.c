@@ -375,12 +375,20 @@ static void test_errors(void)
         {"attack -1 2", MIGAD_EFORMAT, "invalid start time (negative times are not allowed): '-1'"},
         {"attack 2023-02-29T00:00:00Z 2023-03-01T00:00:00Z", MIGAD_EFORMAT,
          "invalid start time (day out of range for the month): '2023-02-29T00:00:00Z'"},
+        {"attack 1 2 nodes=a,,b", MIGAD_EFORMAT,
+         "invalid nodes (expected names separated by commas): 'a,,b'"},
+        {"attack 1 2 nodes=,a", MIGAD_EFORMAT,
+         "invalid nodes (expected names separated by commas): ',a'"},
+        {"attack 1 2 nodes=a,", MIGAD_EFORMAT,
+         "invalid nodes (expected names separated by commas): 'a,'"},
+        {"migration 1 2 nodes=a", MIGAD_EFORMAT,
+         "unknown key 'nodes' for migration (expected vm, mac, ip, from or to)"},
         {"attack 1 2 tpye=dos", MIGAD_EFORMAT,
-         "unknown key 'tpye' for attack (expected type, intensity, target or source)"},
+         "unknown key 'tpye' for attack (expected type, intensity, target, source or nodes)"},
         {"attack 1 2 vm=web1", MIGAD_EFORMAT,
-         "unknown key 'vm' for attack (expected type, intensity, target or source)"},
+         "unknown key 'vm' for attack (expected type, intensity, target, source or nodes)"},
         {"attack 1 2 Type=dos", MIGAD_EFORMAT,
-         "unknown key 'Type' for attack (expected type, intensity, target or source)"},
+         "unknown key 'Type' for attack (expected type, intensity, target, source or nodes)"},
         {"migration 1 2 type=dos", MIGAD_EFORMAT,
          "unknown key 'type' for migration (expected vm, mac, ip, from or to)"},
         {"migration 1 2 vm_mac=52:54:00:12:34:56", MIGAD_EFORMAT,
@@ -764,6 +772,51 @@ static migad_ns random_time(void)
     if (rnd_below(8) == 0)
         t = (migad_ns)rnd_below((uint64_t)NS(20));
     return t < 0 ? 0 : t;
+}
+
+/*
+ * nodes=: an attack seen on some bridges only.  After select_node("b") the
+ * attacks listing other nodes drop out of GT; those without nodes= and the
+ * migrations stay; NULL restores every attack.
+ */
+static void test_nodes(void)
+{
+    char err[MIGAD_ERRBUF_SIZE];
+    struct migad_labels *l = NULL;
+    int gt = -1;
+    double imi = -1;
+
+    CHECK_INT(parse_str("attack 10 20 type=dos nodes=nodeA\n"
+                        "attack 30 40 nodes=nodeB,nodeA\n"
+                        "attack 50 60\n"
+                        "attack 70 80 nodes=nodeAA\n"
+                        "migration 15 16 from=nodeA to=nodeB\n",
+                        &l, err),
+              MIGAD_OK);
+    CHECK_STR(migad_labels_get(l, 0)->nodes, "nodeA");
+    CHECK_STR(migad_labels_get(l, 2)->nodes, "nodeB,nodeA");
+    /* every node by default */
+    static const struct {
+        double t;
+        int all, a, b;
+    } want[] = {
+        {10, 1, 1, 0}, {15, 1, 1, 0}, {35, 1, 1, 1}, {55, 1, 1, 1}, {75, 1, 0, 0}, {25, 0, 0, 0},
+    };
+    const char *node[3] = {NULL, "nodeA", "nodeB"};
+    for (int k = 0; k < 3; k++) {
+        CHECK_INT(migad_labels_select_node(l, node[k]), MIGAD_OK);
+        for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+            migad_labels_bin(l, NS((int64_t)want[i].t), NS(1), &gt, &imi);
+            CHECK_INT(gt, k == 0 ? want[i].all : k == 1 ? want[i].a : want[i].b);
+        }
+        /* the migration counts on every node */
+        migad_labels_bin(l, NS(15), NS(2), &gt, &imi);
+        CHECK_NEAR(imi, 0.5, 0);
+    }
+    CHECK_INT(migad_labels_select_node(l, NULL), MIGAD_OK);
+    migad_labels_bin(l, NS(75), NS(1), &gt, &imi);
+    CHECK_INT(gt, 1);
+    migad_labels_free(l);
 }
 
 static void test_random_bins(void)
@@ -1153,6 +1206,7 @@ int main(void)
     RUN(test_line_limit);
     RUN(test_interval_limit);
     RUN(test_bins);
+    RUN(test_nodes);
     RUN(test_random_bins);
     RUN(test_round_trip);
     RUN(test_load);

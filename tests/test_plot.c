@@ -415,7 +415,7 @@ static char *render_scatter(void)
     static const double x[] = { 1, 2, 3, 4, 5, 1500 };
     static const double y[] = { 1e5, 2e5, 3e5, 1e6, 2e6, 0 };
     static const unsigned char c[] = { 0, 0, 1, 2, 2, 0 };
-    struct migad_plot_scatter s = { x, y, c, 6, "scatter", "pkts", "bytes" };
+    struct migad_plot_scatter s = { x, y, c, 6, "scatter", "pkts", "bytes", 0, 0 };
     struct buf b;
     char err[MIGAD_ERRBUF_SIZE];
     buf_open(&b);
@@ -448,13 +448,55 @@ static void test_scatter(void)
 
     static const double bad[] = { 1, NAN };
     static const unsigned char c[] = { 0, 0 };
-    struct migad_plot_scatter s = { bad, bad, c, 2, NULL, NULL, NULL };
+    struct migad_plot_scatter s = { bad, bad, c, 2, NULL, NULL, NULL, 0, 0 };
     char err[MIGAD_ERRBUF_SIZE];
     struct buf b;
     buf_open(&b);
     CHECK_INT(migad_plot_scatter_svg(b.fp, &s, err), MIGAD_EINVAL);
     buf_close(&b);
     CHECK(strstr(err, "row 2") != NULL);
+    free(b.data);
+}
+
+/*
+ * A log x axis: v at log10(1 + v).  Values 0, 9, 99, 999: the largest
+ * position is log10(1000) = 3, so the axis ends at the first tick at or
+ * above it, 1000 (position log10(1001)); ticks 0, 1, 10, 100, 1k.  The plot
+ * area is x = 84 .. 84 + 532 (640 wide, margins 84 and 24), so v = 9
+ * (position 1) is at 84 + 532 / log10(1001) = 261.3077... and its circle
+ * marker starts 3 px to the left: "M258.31".
+ */
+static void test_scatter_log(void)
+{
+    static const double x[] = { 0, 9, 99, 999 };
+    static const double y[] = { 1, 2, 3, 4 };
+    static const unsigned char c[] = { 0, 0, 0, 0 };
+    struct migad_plot_scatter s = { x, y, c, 4, "log", "packets", "flows", 1, 0 };
+    struct buf b;
+    char err[MIGAD_ERRBUF_SIZE];
+    buf_open(&b);
+    CHECK_INT(migad_plot_scatter_svg(b.fp, &s, err), MIGAD_OK);
+    buf_close(&b);
+    check_wellformed(b.data, "log scatter");
+    static const char *const labels[] = { ">0</text>", ">1</text>", ">10</text>", ">100</text>",
+                                          ">1k</text>" };
+    for (size_t i = 0; i < 5; i++)
+        CHECK(strstr(b.data, labels[i]) != NULL);
+    CHECK(strstr(b.data, "M258.31 ") != NULL);
+    CHECK(strstr(b.data, ">10k</text>") == NULL);
+    free(b.data);
+
+    static const double neg[] = { 1, -0.5 };
+    s = (struct migad_plot_scatter){ neg, y, c, 2, NULL, NULL, NULL, 0, 1 };
+    buf_open(&b);
+    CHECK_INT(migad_plot_scatter_svg(b.fp, &s, err), MIGAD_OK); /* y is the log axis */
+    buf_close(&b);
+    free(b.data);
+    s.logx = 1;
+    buf_open(&b);
+    CHECK_INT(migad_plot_scatter_svg(b.fp, &s, err), MIGAD_EINVAL);
+    buf_close(&b);
+    CHECK(strstr(err, "row 2: a negative value on a log axis") != NULL);
     free(b.data);
 }
 
@@ -497,6 +539,7 @@ int main(void)
     RUN(test_escaping);
     RUN(test_roc);
     RUN(test_scatter);
+    RUN(test_scatter_log);
     RUN(test_errors);
     RUN(test_deterministic);
     return check_finish();

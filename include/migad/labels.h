@@ -32,6 +32,7 @@ struct migad_interval {
     char intensity[16]; /* attack: high, low, ... */
     char target[64];    /* attack: victim address or range */
     char source[64];    /* attack: attacker address */
+    char nodes[64];     /* attack: nodes whose bridges carry it, "a,b"; "" = every node */
     char vm[64];        /* migration: the VM's name */
     char vm_mac[18];    /* migration: the VM's MAC, aa:bb:cc:dd:ee:ff */
     char vm_ip[46];     /* migration: the VM's address */
@@ -52,6 +53,14 @@ migad_status migad_labels_parse(const char *text, size_t len, const char *name,
 
 size_t migad_labels_count(const struct migad_labels *l);
 const struct migad_interval *migad_labels_get(const struct migad_labels *l, size_t i);
+
+/*
+ * Label the bins of one node's bridge: from now on attack intervals whose
+ * nodes= list does not name `node` are left out of GT (migration intervals
+ * always count).  NULL counts every attack again (the default).  Fails only
+ * when out of memory (the labels are then unchanged).
+ */
+migad_status migad_labels_select_node(struct migad_labels *l, const char *node);
 
 /* Labels of the bin [start, start + width); width > 0. */
 void migad_labels_bin(const struct migad_labels *l, migad_ns start, migad_ns width,

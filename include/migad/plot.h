@@ -95,6 +95,8 @@ struct migad_plot_scatter {
     const unsigned char *cls; /* n enum migad_plot_class values */
     size_t n;              /* >= 1 */
     const char *title, *xlabel, *ylabel; /* NULL: "Features", "x", "y" */
+    int logx, logy;        /* log axis: v >= 0 drawn at log10(1 + v), ticks
+                              at 0, 1, 10, 100, ... (traffic counts span decades) */
 };
 migad_status migad_plot_scatter_svg(FILE *fp, const struct migad_plot_scatter *s,
                                     char err[MIGAD_ERRBUF_SIZE]);

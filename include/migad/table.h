@@ -66,6 +66,10 @@ const char *migad_table_meta(const struct migad_table *t, size_t row, enum migad
 /* Name of a meta column ("trace", ..., "imi"). */
 const char *migad_meta_name(enum migad_meta which);
 
+/* Keep the rows with keep[r] != 0 (nrows flags), in order; the others are
+ * dropped (the arrays are not shrunk). */
+void migad_table_keep_rows(struct migad_table *t, const unsigned char *keep);
+
 /* Free everything and leave an empty table; accepts an empty table. */
 void migad_table_release(struct migad_table *t);
 

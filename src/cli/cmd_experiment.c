@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,17 @@ static const char help_text[] =
     "      --set KEY=VALUE  scenario key passed to migad sim (repeatable)\n"
     "      --detectors LIST detectors, comma-separated (default pca,kmeans,gmm,ae;\n"
     "                       also svm)\n"
+    "      --train-args DET:ARGS\n"
+    "                       more options of migad train for detector DET (or 'all'),\n"
+    "                       split at spaces, e.g. 'pca:--select 3sigma --log1p'\n"
+    "                       (repeatable; after the experiment's own: --features of\n"
+    "                       paper 1, and --fit-rows normal or --init classes)\n"
+    "      --bootstrap N    resamples of the AUC confidence intervals (default 1000;\n"
+    "                       0 = none)\n"
+    "      --fit ROWS       rows the unsupervised detectors (pca, kmeans, gmm) are\n"
+    "                       fitted on: normal (default: gt = 0, attacks unseen) or\n"
+    "                       all (paper 1 literally; kmeans then gets --init classes)\n"
+    "      --scatter X,Y    features of the scatter plots (default packets,flows)\n"
     "      --traces DIR     use existing traces: DIR/runs.tsv in the layout migad\n"
     "                       sim writes, instead of simulating\n"
     "      --filter EXPR    BPF filter of the kept packets (default: drop the\n"
@@ -59,7 +71,17 @@ static const char help_text[] =
     "not (host 10.10.0.1 and host 10.10.0.2 and (tcp port 16509 or tcp port 22))"
 #define PAPER_FEATURES "packets,bytes,flows,h_srcip,h_dstip,h_sport,h_dport,h_pktsize"
 
-enum { OPT_SEED = 256, OPT_SET, OPT_DETECTORS, OPT_TRACES, OPT_FILTER };
+enum {
+    OPT_SEED = 256,
+    OPT_SET,
+    OPT_DETECTORS,
+    OPT_TRAINARGS,
+    OPT_BOOTSTRAP,
+    OPT_SCATTER,
+    OPT_FIT,
+    OPT_TRACES,
+    OPT_FILTER
+};
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -111,16 +133,19 @@ static int make_dir(const char *dir)
 }
 
 /* An argument vector of copies (the commands may write into their strings). */
+#define AV_MAX 64
+#define AV_MAX_EXTRA 32 /* words of --train-args for one detector */
+
 struct av {
-    char *v[48];
-    char *own[48];
+    char *v[AV_MAX];
+    char *own[AV_MAX];
     int n;
     int oom;
 };
 
 static void av_add(struct av *a, const char *s)
 {
-    if (a->n >= 47) {
+    if (a->n >= AV_MAX - 1) {
         a->oom = 1;
         return;
     }
@@ -151,6 +176,14 @@ static void getopt_reset(void)
     optind = 1;
 }
 
+static void av_free(struct av *a)
+{
+    for (int i = 0; i < a->n; i++)
+        free(a->own[i]);
+    a->n = 0;
+    a->oom = 0;
+}
+
 /* Run a subcommand on the vector, then free it; its exit status. */
 static int av_run(struct av *a, int (*fn)(int, char **))
 {
@@ -162,10 +195,13 @@ static int av_run(struct av *a, int (*fn)(int, char **))
         rc = fn(a->n, a->v);
         getopt_reset();
     }
-    for (int i = 0; i < a->n; i++)
-        free(a->own[i]);
-    a->n = 0;
+    av_free(a);
     return rc;
+}
+
+int exp_unsupervised(const char *det)
+{
+    return strcmp(det, "pca") == 0 || strcmp(det, "kmeans") == 0 || strcmp(det, "gmm") == 0;
 }
 
 /* Shortest of %.15g..%.17g that reads back exactly (as migad eval prints). */
@@ -235,6 +271,114 @@ static int parse_detectors(struct experiment *e, const char *text)
     }
 }
 
+/* "X,Y": two feature names (checked against the datasets' columns later). */
+static int parse_scatter(struct experiment *e, const char *text)
+{
+    const char *comma = strchr(text, ',');
+    if (!comma || comma == text || !comma[1] || strchr(comma + 1, ',') ||
+        (size_t)(comma - text) >= EXP_NAME_LEN || strlen(comma + 1) >= EXP_NAME_LEN) {
+        cli_error(CMD, "--scatter '%s': want two feature names X,Y", text);
+        return -1;
+    }
+    exp_text(e->scatter[0], EXP_NAME_LEN, "%.*s", (int)(comma - text), text);
+    exp_text(e->scatter[1], EXP_NAME_LEN, "%s", comma + 1);
+    return 0;
+}
+
+/* The ARGS of --train-args DET:ARGS when DET is `det` or "all", else NULL. */
+static const char *train_args_for(const char *targ, const char *det)
+{
+    const char *colon = strchr(targ, ':');
+    size_t len = colon ? (size_t)(colon - targ) : 0;
+    if (!colon)
+        return NULL;
+    if ((len == 3 && strncmp(targ, "all", 3) == 0) ||
+        (strlen(det) == len && strncmp(targ, det, len) == 0))
+        return colon + 1;
+    return NULL;
+}
+
+/* Append the words of `args` (split at spaces and tabs) to the vector. */
+static void av_add_words(struct av *a, const char *args)
+{
+    for (const char *s = args;;) {
+        s += strspn(s, " \t");
+        size_t len = strcspn(s, " \t");
+        if (len == 0)
+            return;
+        char word[EXP_PATH_LEN];
+        if (len >= sizeof word) {
+            a->oom = 1;
+            return;
+        }
+        memcpy(word, s, len);
+        word[len] = '\0';
+        av_add(a, word);
+        s += len;
+    }
+}
+
+/* Append every --train-args word meant for detector `det`, in order. */
+static void av_add_train_args(struct av *a, const struct experiment *e, const char *det)
+{
+    for (size_t i = 0; i < e->ntargs; i++) {
+        const char *args = train_args_for(e->targs[i], det);
+        if (args)
+            av_add_words(a, args);
+    }
+}
+
+static const char *check_what; /* the --train-args being checked, for the message */
+
+static int train_check(int argc, char **argv)
+{
+    return cmd_train_check(argc, argv, check_what);
+}
+
+/* Every --train-args names a chosen detector (or all) and parses as options
+ * of migad train: a mistake is reported now, not after the simulation. */
+static int check_train_args(struct experiment *e)
+{
+    for (size_t i = 0; i < e->ntargs; i++) {
+        const char *t = e->targs[i], *colon = strchr(t, ':');
+        if (!colon || colon == t) {
+            cli_error(CMD, "--train-args '%s': want DETECTOR:OPTIONS", t);
+            return -1;
+        }
+        int used = 0;
+        for (size_t k = 0; k < e->ndet; k++)
+            used |= train_args_for(t, e->det[k]) != NULL;
+        if (!used) {
+            cli_error(CMD, "--train-args '%s': '%.*s' is not one of the detectors run", t,
+                      (int)(colon - t), t);
+            return -1;
+        }
+    }
+    for (size_t k = 0; k < e->ndet; k++) {
+        struct av a = { 0 };
+        av_add(&a, "migad train");
+        av_add_train_args(&a, e, e->det[k]);
+        if (a.n == 1) {
+            av_free(&a);
+            continue;
+        }
+        char what[64];
+        exp_text(what, sizeof what, "--train-args for %s", e->det[k]);
+        check_what = what;
+        if (a.oom || a.n - 1 > AV_MAX_EXTRA) {
+            cli_error(CMD, "%s: too many words (at most %d)", what, AV_MAX_EXTRA);
+            av_free(&a);
+            return -1;
+        }
+        if (av_run(&a, train_check) != EXIT_OK) {
+            cli_error(CMD, "%s: not valid options of migad train (see migad train --help)",
+                      what);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* 0, -1 after --help, or an exit status. */
 static int parse_args(int argc, char **argv, struct experiment *e)
 {
@@ -243,6 +387,10 @@ static int parse_args(int argc, char **argv, struct experiment *e)
         { "seed", required_argument, NULL, OPT_SEED },
         { "set", required_argument, NULL, OPT_SET },
         { "detectors", required_argument, NULL, OPT_DETECTORS },
+        { "train-args", required_argument, NULL, OPT_TRAINARGS },
+        { "bootstrap", required_argument, NULL, OPT_BOOTSTRAP },
+        { "scatter", required_argument, NULL, OPT_SCATTER },
+        { "fit", required_argument, NULL, OPT_FIT },
         { "traces", required_argument, NULL, OPT_TRACES },
         { "filter", required_argument, NULL, OPT_FILTER },
         { "quiet", no_argument, NULL, 'q' },
@@ -251,8 +399,9 @@ static int parse_args(int argc, char **argv, struct experiment *e)
     };
     char err[MIGAD_ERRBUF_SIZE];
     int c;
-    const char *detectors = "pca,kmeans,gmm,ae";
+    const char *detectors = "pca,kmeans,gmm,ae", *scatter = "packets,flows";
     e->out = "experiment-out";
+    e->bootstrap = 1000;
     e->filter = DEFAULT_FILTER;
     migad_scenario_default(&e->sc);
     optind = 1;
@@ -293,6 +442,30 @@ static int parse_args(int argc, char **argv, struct experiment *e)
             break;
         }
         case OPT_DETECTORS: detectors = optarg; break;
+        case OPT_TRAINARGS:
+            if (e->ntargs == EXP_MAX_TARGS) {
+                cli_error(CMD, "too many --train-args options (at most %d)", EXP_MAX_TARGS);
+                return EXIT_USAGE;
+            }
+            e->targs[e->ntargs++] = optarg;
+            break;
+        case OPT_BOOTSTRAP: {
+            unsigned long long b;
+            if (cli_parse_uint(optarg, 1000000, &b) != 0) {
+                cli_error(CMD, "--bootstrap '%s': want 0 to 1000000 resamples", optarg);
+                return EXIT_USAGE;
+            }
+            e->bootstrap = (unsigned)b;
+            break;
+        }
+        case OPT_SCATTER: scatter = optarg; break;
+        case OPT_FIT:
+            if (strcmp(optarg, "normal") != 0 && strcmp(optarg, "all") != 0) {
+                cli_error(CMD, "--fit '%s': want normal or all", optarg);
+                return EXIT_USAGE;
+            }
+            e->fit_all = strcmp(optarg, "all") == 0;
+            break;
         case OPT_TRACES: e->traces = optarg; break;
         case OPT_FILTER: e->filter = optarg; break;
         default:
@@ -312,7 +485,8 @@ static int parse_args(int argc, char **argv, struct experiment *e)
         cli_error(CMD, "-o: empty directory name");
         return EXIT_USAGE;
     }
-    if (parse_detectors(e, detectors) != 0)
+    if (parse_detectors(e, detectors) != 0 || parse_scatter(e, scatter) != 0 ||
+        check_train_args(e) != 0)
         return EXIT_USAGE;
     return 0;
 }
@@ -464,7 +638,7 @@ static int read_runs(struct experiment *e)
     int rc = EXIT_RUNTIME, lineno = 0;
     static const char *const need[7] = { "run", "attack", "intensity", "overlap",
                                          "mdout", "mdin", "groundtruth" };
-    int ix[7];
+    int ix[7], ixnode[2] = { -1, -1 }; /* optional: mdout_node, mdin_node */
     char *f[32];
     while (getline(&line, &cap, fp) >= 0) {
         lineno++;
@@ -477,6 +651,8 @@ static int read_runs(struct experiment *e)
                     goto out;
                 }
             }
+            ixnode[0] = col_index(f, n, "mdout_node");
+            ixnode[1] = col_index(f, n, "mdin_node");
             continue;
         }
         if (n == 1 && f[0][0] == '\0')
@@ -499,6 +675,11 @@ static int read_runs(struct experiment *e)
             set_text(r->overlap, sizeof r->overlap, f[ix[3]], "overlap", path) ||
             trace_path(e, r->mdout, f[ix[4]]) || trace_path(e, r->mdin, f[ix[5]]) ||
             trace_path(e, r->gt, f[ix[6]]))
+            goto out;
+        if ((ixnode[0] >= 0 && ixnode[0] < (int)n &&
+             set_text(r->mdout_node, sizeof r->mdout_node, f[ixnode[0]], "mdout_node", path)) ||
+            (ixnode[1] >= 0 && ixnode[1] < (int)n &&
+             set_text(r->mdin_node, sizeof r->mdin_node, f[ixnode[1]], "mdin_node", path)))
             goto out;
         if (strchr(r->name, '/') || strcmp(r->name, ".") == 0 || strcmp(r->name, "..") == 0) {
             cli_error(CMD, "%s: line %d: run name '%s' is not a file name", path, lineno,
@@ -524,34 +705,83 @@ out:
 
 /* ---- step 2: features --------------------------------------------------- */
 
+/* migad extract of one trace into `out`, its bins labelled for `node`. */
+static int extract_trace(const struct experiment *e, const struct exp_run *run,
+                         const char *trace, const char *node, const char *out)
+{
+    struct av a = { 0 };
+    av_add(&a, "migad extract");
+    av_add(&a, "-q");
+    av_add(&a, "-f");
+    av_add(&a, "extended");
+    av_add(&a, "-l");
+    av_add(&a, run->gt);
+    if (*node) {
+        av_add(&a, "--node");
+        av_add(&a, node);
+    }
+    av_add(&a, "-o");
+    av_add(&a, out);
+    av_add(&a, "-r");
+    av_add(&a, trace);
+    if (*e->filter)
+        av_add(&a, e->filter);
+    if (av_run(&a, cmd_extract) != EXIT_OK) {
+        cli_error(CMD, "extracting the features of %s (run %s) failed", trace, run->name);
+        return -1;
+    }
+    return 0;
+}
+
+/* Append the rows of CSV file `from` (not its header) to `to`; remove `from`. */
+static int append_rows(const char *to, const char *from)
+{
+    FILE *in = fopen(from, "r"), *out = fopen(to, "a");
+    int rc = -1, c, header = 1;
+    if (!in || !out) {
+        cli_error(CMD, "cannot open %s: %s", in ? to : from, strerror(errno));
+        goto out;
+    }
+    while ((c = getc(in)) != EOF) {
+        if (!header)
+            putc(c, out);
+        else if (c == '\n')
+            header = 0;
+    }
+    rc = ferror(in) ? -1 : 0;
+    if (rc != 0)
+        cli_error(CMD, "%s: read error", from);
+out:
+    if (in)
+        fclose(in);
+    if (out && fclose(out) != 0 && rc == 0) {
+        cli_error(CMD, "%s: write error", to);
+        rc = -1;
+    }
+    remove(from);
+    return rc;
+}
+
+/*
+ * features/RUN.csv: the bins of the MDout trace, then the MDin trace's.
+ * Each trace is labelled for its own node (runs.tsv's mdout_node and
+ * mdin_node), so an attack whose ground truth names only the other node's
+ * bridge (a flood of a VM there) is not an attack in this bridge's bins.
+ */
 static int extract(struct experiment *e)
 {
     progress(e, "step 2/6: migad extract: features of %zu runs (both bridges) -> %s/features",
              e->nruns, e->out);
     for (size_t r = 0; r < e->nruns; r++) {
         struct exp_run *run = &e->runs[r];
-        char out[EXP_PATH_LEN];
-        if (mkpath(out, "%s/features/%s.csv", e->out, run->name) != 0)
+        char out[EXP_PATH_LEN], tmp[EXP_PATH_LEN];
+        if (mkpath(out, "%s/features/%s.csv", e->out, run->name) != 0 ||
+            mkpath(tmp, "%s/features/%s.mdin.tmp", e->out, run->name) != 0)
             return EXIT_RUNTIME;
-        struct av a = { 0 };
-        av_add(&a, "migad extract");
-        av_add(&a, "-q");
-        av_add(&a, "-f");
-        av_add(&a, "extended");
-        av_add(&a, "-l");
-        av_add(&a, run->gt);
-        av_add(&a, "-o");
-        av_add(&a, out);
-        av_add(&a, "-r");
-        av_add(&a, run->mdout);
-        av_add(&a, "-r");
-        av_add(&a, run->mdin);
-        if (*e->filter)
-            av_add(&a, e->filter);
-        if (av_run(&a, cmd_extract) != EXIT_OK) {
-            cli_error(CMD, "extracting the features of run %s failed", run->name);
+        if (extract_trace(e, run, run->mdout, run->mdout_node, out) != 0 ||
+            extract_trace(e, run, run->mdin, run->mdin_node, tmp) != 0 ||
+            append_rows(out, tmp) != 0)
             return EXIT_RUNTIME;
-        }
         progress(e, "  %s -> %s", run->name, out);
     }
     return EXIT_OK;
@@ -705,12 +935,16 @@ static int fit_and_score(struct experiment *e)
                 av_add(&a, "-q");
                 av_add(&a, "-d");
                 av_add(&a, e->det[k]);
-                if (strcmp(e->det[k], "kmeans") == 0) {
+                if (!e->fit_all && exp_unsupervised(e->det[k])) {
+                    av_add(&a, "--fit-rows");
+                    av_add(&a, "normal");
+                } else if (strcmp(e->det[k], "kmeans") == 0) {
                     av_add(&a, "--init");
                     av_add(&a, "classes");
                 }
                 av_add(&a, "--features");
                 av_add(&a, PAPER_FEATURES);
+                av_add_train_args(&a, e, e->det[k]);
                 av_add(&a, "-i");
                 av_add(&a, data);
                 av_add(&a, "-o");
@@ -746,6 +980,28 @@ struct scores {
     double *score;
     int *gt, *alarm;
 };
+
+/* The alarm rates at the model's threshold on the normal rows of the
+ * with-scores: under migration (imi > 0) and not (paper 1's false alarms
+ * caused by migration, next to the ordinary ones). */
+static void false_alarms(const struct scores *w, struct exp_cell *cell)
+{
+    size_t fa_mig = 0, fa_norm = 0;
+    cell->n_mig_only = cell->n_normal = 0;
+    for (size_t i = 0; i < w->t.nrows; i++) {
+        if (w->gt[i])
+            continue;
+        if (w->t.imi && w->t.imi[i] > 0) {
+            cell->n_mig_only++;
+            fa_mig += w->alarm[i] != 0;
+        } else {
+            cell->n_normal++;
+            fa_norm += w->alarm[i] != 0;
+        }
+    }
+    cell->far_mig = cell->n_mig_only ? (double)fa_mig / (double)cell->n_mig_only : 0;
+    cell->far_normal = cell->n_normal ? (double)fa_norm / (double)cell->n_normal : 0;
+}
 
 static void scores_release(struct scores *s)
 {
@@ -786,6 +1042,8 @@ static int scores_read(struct scores *s, const char *path, char *err)
     return 0;
 }
 
+enum { SVG_ROC, SVG_ASG, SVG_SCATTER };
+
 static int write_svg_file(const char *path, int kind, const void *arg, const char *title,
                           char *err)
 {
@@ -795,12 +1053,12 @@ static int write_svg_file(const char *path, int kind, const void *arg, const cha
         return -1;
     }
     migad_status st;
-    if (kind == 0) {
-        const struct migad_plot_curve *c = arg;
-        st = migad_plot_roc_svg(fp, title, c, 2, err);
-    } else {
+    if (kind == SVG_ROC)
+        st = migad_plot_roc_svg(fp, title, arg, 2, err);
+    else if (kind == SVG_ASG)
         st = migad_plot_asg_svg(fp, arg, err);
-    }
+    else
+        st = migad_plot_scatter_svg(fp, arg, err);
     int bad = fclose(fp) != 0;
     if (st == MIGAD_OK && bad) {
         exp_text(err, MIGAD_ERRBUF_SIZE, "%s: write error", path);
@@ -860,7 +1118,7 @@ static int draw_asg(const struct experiment *e, const struct exp_data *ds, const
     }
     if (mkpath(cell->asg_svg, "%s/figures/%s-%s-asg.svg", e->out, ds->name, det) != 0)
         goto out;
-    rc = write_svg_file(cell->asg_svg, 1, &a, NULL, err);
+    rc = write_svg_file(cell->asg_svg, SVG_ASG, &a, NULL, err);
 out:
     free(score);
     free(imi);
@@ -875,18 +1133,26 @@ static int evaluate_cell(const struct experiment *e, const struct exp_data *ds, 
     struct scores w = { 0 }, wo = { 0 };
     struct migad_eval_result rw = { 0 }, rwo = { 0 };
     struct migad_eval_opts o;
-    migad_eval_opts_init(&o); /* FPRs 1 %, 5 %, 10 %: index 1 is 5 % */
+    migad_eval_opts_init(&o); /* FPRs 1 %, 5 %, 10 %: index 1 is 5 %; seed 1 */
     int rc = -1;
     if (mkpath(pw, "%s/scores/%s-%s-with.csv", e->out, ds->name, det) != 0 ||
         mkpath(pwo, "%s/scores/%s-%s-without.csv", e->out, ds->name, det) != 0)
         return -1;
     if (scores_read(&w, pw, err) != 0 || scores_read(&wo, pwo, err) != 0)
         goto out;
-    if (migad_eval_run(&rw, w.score, w.gt, w.alarm, w.t.nrows, &o, err) != MIGAD_OK ||
-        migad_eval_run(&rwo, wo.score, wo.gt, wo.alarm, wo.t.nrows, &o, err) != MIGAD_OK)
+    if (migad_eval_run(&rwo, wo.score, wo.gt, wo.alarm, wo.t.nrows, &o, err) != MIGAD_OK)
+        goto out;
+    o.bootstrap = e->bootstrap; /* the interval of the with-protocol only */
+    if (migad_eval_run(&rw, w.score, w.gt, w.alarm, w.t.nrows, &o, err) != MIGAD_OK)
         goto out;
     cell->auc_with = rw.auc;
     cell->auc_without = rwo.auc;
+    cell->pauc_with = rw.pauc;
+    cell->pauc_without = rwo.pauc;
+    cell->has_ci = rw.has_ci;
+    cell->auc_lo = rw.auc_lo;
+    cell->auc_hi = rw.auc_hi;
+    false_alarms(&w, cell);
     cell->tpr5_with = rw.tpr_at[1];
     cell->tpr5_without = rwo.tpr_at[1];
     char title[256];
@@ -894,7 +1160,7 @@ static int evaluate_cell(const struct experiment *e, const struct exp_data *ds, 
     struct migad_plot_curve c[2] = { { "with migration", &rw.roc },
                                      { "without migration (refitted)", &rwo.roc } };
     if (mkpath(cell->roc_svg, "%s/figures/%s-%s-roc.svg", e->out, ds->name, det) != 0 ||
-        write_svg_file(cell->roc_svg, 0, c, title, err) != 0)
+        write_svg_file(cell->roc_svg, SVG_ROC, c, title, err) != 0)
         goto out;
     if (draw_asg(e, ds, det, &w, cell, err) != 0)
         goto out;
@@ -910,12 +1176,72 @@ out:
     return rc;
 }
 
+/*
+ * Paper 1, Fig. 7: two features of the dataset's bins, normal vs attack,
+ * without migration (the rows with imi = 0) and with it (every row, those
+ * under migration drawn as their own class).
+ */
+static int draw_scatter(const struct experiment *e, struct exp_data *ds, char *err)
+{
+    char path[EXP_PATH_LEN];
+    const char *cols[2] = { e->scatter[0], e->scatter[1] };
+    struct migad_table t;
+    exp_text(err, MIGAD_ERRBUF_SIZE, "cannot name the files");
+    if (mkpath(path, "%s/datasets/%s.csv", e->out, ds->name) != 0)
+        return -1;
+    if (migad_table_read(&t, path, cols, 2, err) != MIGAD_OK)
+        return -1;
+    size_t n = t.nrows;
+    double *x = malloc(n * sizeof *x + 1), *y = malloc(n * sizeof *y + 1);
+    unsigned char *cls = malloc(n + 1);
+    int rc = -1;
+    if (!x || !y || !cls) {
+        exp_text(err, MIGAD_ERRBUF_SIZE, "out of memory");
+        goto out;
+    }
+    for (int mig = 0; mig < 2; mig++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            int under = t.imi && t.imi[i] > 0;
+            if (under && !mig)
+                continue;
+            x[m] = t.x[i * 2];
+            y[m] = t.x[i * 2 + 1];
+            cls[m++] = t.gt && t.gt[i] > 0 ? MIGAD_PLOT_ATTACK
+                       : under             ? MIGAD_PLOT_MIGRATION
+                                           : MIGAD_PLOT_NORMAL;
+        }
+        char title[3 * EXP_NAME_LEN];
+        exp_text(title, sizeof title, "%s: %s vs %s, %s migration", ds->name, cols[1], cols[0],
+                 mig ? "with" : "without");
+        /* log axes: traffic counts span decades (a migration stream, a flood) */
+        struct migad_plot_scatter sc = { x, y, cls, m, title, cols[0], cols[1], 1, 1 };
+        if (mkpath(ds->scatter_svg[mig], "%s/figures/%s-scatter-%s.svg", e->out, ds->name,
+                   mig ? "with" : "without") != 0 ||
+            write_svg_file(ds->scatter_svg[mig], SVG_SCATTER, &sc, NULL, err) != 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    free(x);
+    free(y);
+    free(cls);
+    migad_table_release(&t);
+    return rc;
+}
+
 static int evaluate(struct experiment *e)
 {
     progress(e, "step 5/6: evaluation and figures -> %s/summary.csv, %s/figures", e->out,
              e->out);
     int bad = 0;
     for (size_t d = 0; d < e->nsets_data; d++) {
+        struct exp_data *ds = &e->data[d];
+        ds->scatter_ok = draw_scatter(e, ds, ds->scatter_err) == 0;
+        if (!ds->scatter_ok) {
+            cli_error(CMD, "%s: scatter plot: %s", ds->name, ds->scatter_err);
+            bad = 1;
+        }
         for (size_t k = 0; k < e->ndet; k++) {
             struct exp_cell *c = &e->cells[d][k];
             memset(c, 0, sizeof *c);
@@ -938,25 +1264,38 @@ static int write_summary(const struct experiment *e)
         cli_error(CMD, "%s: cannot create: %s", path, strerror(errno));
         return EXIT_RUNTIME;
     }
-    fputs("dataset,detector,auc_with,auc_without,auc_effect,tpr5_with,tpr5_without\n", fp);
-    printf("%-9s %-7s %9s %9s %9s %9s %9s\n", "dataset", "detector", "AUC with", "without",
-           "effect", "TPR5 with", "without");
+    fputs("dataset,detector,auc_with,auc_without,auc_effect,tpr5_with,tpr5_without,"
+          "pauc_with,pauc_without,auc_with_lo,auc_with_hi,migration_only_rows,far_migration,"
+          "far_normal\n", fp);
+    printf("%-9s %-7s %9s %9s %9s %9s %9s %9s %9s\n", "dataset", "detector", "AUC with",
+           "without", "effect", "TPR5 with", "without", "FAR mig", "FAR norm");
     for (size_t d = 0; d < e->nsets_data; d++) {
         for (size_t k = 0; k < e->ndet; k++) {
             const struct exp_cell *c = &e->cells[d][k];
             if (!c->ok)
                 continue;
-            char v[5][32];
-            exp_num(v[0], c->auc_with);
-            exp_num(v[1], c->auc_without);
-            exp_num(v[2], c->auc_with - c->auc_without);
-            exp_num(v[3], c->tpr5_with);
-            exp_num(v[4], c->tpr5_without);
-            fprintf(fp, "%s,%s,%s,%s,%s,%s,%s\n", e->data[d].name, e->det[k], v[0], v[1], v[2],
-                    v[3], v[4]);
-            printf("%-9s %-7s %9.3f %9.3f %+9.3f %9.3f %9.3f\n", e->data[d].name, e->det[k],
-                   c->auc_with, c->auc_without, c->auc_with - c->auc_without, c->tpr5_with,
-                   c->tpr5_without);
+            char v[12][32];
+            const double nums[] = { c->auc_with, c->auc_without, c->auc_with - c->auc_without,
+                                    c->tpr5_with, c->tpr5_without, c->pauc_with,
+                                    c->pauc_without, c->auc_lo, c->auc_hi, 0,
+                                    c->far_mig, c->far_normal };
+            for (size_t i = 0; i < 12; i++)
+                exp_num(v[i], nums[i]);
+            if (!c->has_ci)
+                v[7][0] = v[8][0] = '\0';
+            exp_text(v[9], sizeof v[9], "%zu", c->n_mig_only);
+            if (!c->n_mig_only)
+                v[10][0] = '\0';
+            fprintf(fp, "%s,%s", e->data[d].name, e->det[k]);
+            for (size_t i = 0; i < 12; i++)
+                fprintf(fp, ",%s", v[i]);
+            fputc('\n', fp);
+            double eff = c->auc_with - c->auc_without;
+            if (fabs(eff) < 0.0005)
+                eff = 0; /* no "-0.000" */
+            printf("%-9s %-7s %9.3f %9.3f %+9.3f %9.3f %9.3f %9.3f %9.3f\n", e->data[d].name,
+                   e->det[k], c->auc_with, c->auc_without, eff,
+                   c->tpr5_with, c->tpr5_without, c->far_mig, c->far_normal);
         }
     }
     if (fclose(fp) != 0) {

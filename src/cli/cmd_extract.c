@@ -62,6 +62,8 @@ static const char help_text[] =
     "      --align MODE   epoch (bins at multiples of WIDTH, default) or first\n"
     "      --flow-timeout DUR  idle time after which a flow is new again (default 60s)\n"
     "  -l, --labels FILE  ground-truth intervals: add gt and imi columns\n"
+    "      --node NAME    the captures are NAME's bridge: attacks whose ground truth\n"
+    "                     names other nodes (nodes=...) are not labelled\n"
     "\n"
     "Output:\n"
     "  -o FILE            write the dataset to FILE (default standard output)\n"
@@ -75,6 +77,7 @@ static const char help_text[] =
 
 enum {
     OPT_MERGE = 256,
+    OPT_NODE,
     OPT_NAME,
     OPT_DECAP,
     OPT_LIST,
@@ -102,6 +105,7 @@ struct opts {
     struct migad_featset fs;
     struct migad_binner_opts bin;
     const char *labels_path;
+    const char *node; /* --node: label attacks seen on this node's bridge only */
     const char *out_path;
     enum migad_format format;
     int quiet;
@@ -250,6 +254,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
         { "bin", required_argument, NULL, 't' },
         { "features", required_argument, NULL, 'f' },
         { "labels", required_argument, NULL, 'l' },
+        { "node", required_argument, NULL, OPT_NODE },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { "merge", no_argument, NULL, OPT_MERGE },
@@ -316,6 +321,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
             break;
         case 'f': features = optarg; break;
         case 'l': o->labels_path = optarg; break;
+        case OPT_NODE:
+            if (!*optarg || strchr(optarg, ',')) {
+                cli_error(CMD, "--node '%s': want one node name", optarg);
+                return EXIT_USAGE;
+            }
+            o->node = optarg;
+            break;
         case 'o': o->out_path = optarg; break;
         case 'q': o->quiet = 1; break;
         case 'h':
@@ -716,8 +728,19 @@ int cmd_extract(int argc, char **argv)
     struct migad_writer *w = NULL;
     FILE *out = stdout;
     char err[MIGAD_ERRBUF_SIZE];
+    if (o.node && !o.labels_path) {
+        cli_error(CMD, "--node applies to the labels: give -l FILE too");
+        free(o.filter);
+        return EXIT_USAGE;
+    }
     if (o.labels_path && migad_labels_load(o.labels_path, &labels, err) != MIGAD_OK) {
         cli_error(CMD, "%s", err);
+        free(o.filter);
+        return EXIT_RUNTIME;
+    }
+    if (labels && o.node && migad_labels_select_node(labels, o.node) != MIGAD_OK) {
+        cli_error(CMD, "out of memory");
+        migad_labels_free(labels);
         free(o.filter);
         return EXIT_RUNTIME;
     }

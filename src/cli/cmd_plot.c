@@ -44,18 +44,21 @@ static const char help_text[] =
     "      --no-threshold   asg: no threshold line\n"
     "  -x, --x NAME         scatter: feature across\n"
     "  -y, --y NAME         scatter: feature up\n"
+    "      --log AXES       scatter: x, y or xy on a log scale (log10(1 + v),\n"
+    "                       ticks at 0, 1, 10, 100, ...; values must be >= 0)\n"
     "  -h, --help           show this help\n"
     "\n"
     "Exit status: 0 success, 1 runtime error (unreadable input, missing column,\n"
     "no rows, write error), 2 usage error.  See migad-plot(1).\n";
 
 enum kind { K_ASG, K_ROC, K_SCATTER };
-enum { OPT_TITLE = 256, OPT_TRACE, OPT_THRESHOLD, OPT_NOTHRESHOLD };
+enum { OPT_TITLE = 256, OPT_TRACE, OPT_THRESHOLD, OPT_NOTHRESHOLD, OPT_LOG };
 
 struct opts {
     enum kind kind;
     const char *input, *output, *title, *trace, *fx, *fy;
     int has_threshold, no_threshold;
+    int logx, logy;        /* scatter: --log */
     double threshold;
     int out_regular;       /* the output is a regular file: removed on failure */
 };
@@ -83,6 +86,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
         { "no-threshold", no_argument, NULL, OPT_NOTHRESHOLD },
         { "x", required_argument, NULL, 'x' },
         { "y", required_argument, NULL, 'y' },
+        { "log", required_argument, NULL, OPT_LOG },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -129,6 +133,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
             o->has_threshold = 1;
             break;
         case OPT_NOTHRESHOLD: o->no_threshold = 1; break;
+        case OPT_LOG:
+            o->logx = strcmp(optarg, "x") == 0 || strcmp(optarg, "xy") == 0;
+            o->logy = strcmp(optarg, "y") == 0 || strcmp(optarg, "xy") == 0;
+            if (!o->logx && !o->logy) {
+                cli_error(CMD, "--log '%s': want x, y or xy", optarg);
+                return EXIT_USAGE;
+            }
+            break;
         default: return EXIT_USAGE; /* getopt printed why */
         }
     }
@@ -155,8 +167,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
         cli_error(CMD, "scatter needs two features: -x NAME -y NAME");
         return EXIT_USAGE;
     }
-    if (o->kind != K_SCATTER && (o->fx || o->fy)) {
-        cli_error(CMD, "-x and -y apply to scatter only");
+    if (o->kind != K_SCATTER && (o->fx || o->fy || o->logx || o->logy)) {
+        cli_error(CMD, "-x, -y and --log apply to scatter only");
         return EXIT_USAGE;
     }
     return 0;
@@ -405,7 +417,7 @@ static int plot_scatter(struct opts *o, struct migad_table *t)
         snprintf(title, sizeof title, "%s", o->title);
     else
         snprintf(title, sizeof title, "%s vs %s", o->fy, o->fx);
-    struct migad_plot_scatter s = { x, y, cls, n, title, o->fx, o->fy };
+    struct migad_plot_scatter s = { x, y, cls, n, title, o->fx, o->fy, o->logx, o->logy };
     FILE *fp = open_out(o);
     if (!fp) {
         rc = EXIT_RUNTIME;

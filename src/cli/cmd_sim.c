@@ -167,7 +167,8 @@ int cmd_sim(int argc, char **argv)
         cli_error(CMD, "cannot create %s: %s", index, strerror(errno));
         return EXIT_RUNTIME;
     }
-    fprintf(idx, "run\tattack\tintensity\toverlap\tmdout\tmdin\tgroundtruth\n");
+    fprintf(idx, "run\tattack\tintensity\toverlap\tmdout\tmdin\tgroundtruth\tmdout_node\t"
+                 "mdin_node\n");
     int rc = EXIT_OK, i = 0;
     uint64_t seed = sc.seed;
     for (int t = 0; t < 2 && rc == EXIT_OK; t++) {
@@ -185,7 +186,9 @@ int cmd_sim(int argc, char **argv)
                          am ? "am" : "nm");
                 snprintf(dir, sizeof dir, "%s/%s", out, name);
                 rc = run_one(&r, dir, name, quiet);
-                fprintf(idx, "%s\t%s\t%s\t%s\t%s/nodeA-virbr0.pcap\t%s/nodeB-virbr0.pcap\t%s/groundtruth.txt\n",
+                fprintf(idx,
+                        "%s\t%s\t%s\t%s\t%s/nodeA-virbr0.pcap\t%s/nodeB-virbr0.pcap\t"
+                        "%s/groundtruth.txt\tnodeA\tnodeB\n",
                         name, t ? "dos" : "netscan", high ? "high" : "low", am ? "AM" : "NM",
                         name, name, name);
             }

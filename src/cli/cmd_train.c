@@ -32,6 +32,8 @@ static const char help_text[] =
     "                       except trace, segment, bin, start, gt, imi)\n"
     "      --scale MODE     zscore (default), minmax or none; fitted on these rows\n"
     "      --log1p          log(1 + x) of every feature before scaling\n"
+    "      --fit-rows ROWS  all (default) or normal: fit on the gt = 0 rows only,\n"
+    "                       attack rows unseen (semi-supervised; not for svm)\n"
     "      --seed N         seed of every random choice (default 1)\n"
     "      --fpr RATE       threshold: false-alarm rate on the normal training rows\n"
     "                       (gt = 0 when present; default 0.01)\n"
@@ -66,7 +68,7 @@ static const char help_tail[] =
 enum {
     OPT_FEATURES = 256, OPT_SCALE, OPT_LOG1P, OPT_SEED, OPT_FPR, OPT_LIST, OPT_COMPONENTS,
     OPT_VARIANCE, OPT_SELECT, OPT_ALPHA, OPT_K, OPT_RESTARTS, OPT_INIT, OPT_MAXITER,
-    OPT_REGCOVAR, OPT_TOL,
+    OPT_REGCOVAR, OPT_TOL, OPT_FITROWS,
 };
 
 struct opts {
@@ -76,6 +78,7 @@ struct opts {
     const char *features[MAX_FEATURES];
     size_t nfeatures;
     int quiet, list;
+    int fit_normal; /* --fit-rows normal: only the gt = 0 rows */
     struct migad_learn_opts learn; /* svm, ae */
 };
 
@@ -181,6 +184,11 @@ static int word_option(int c, struct opts *o)
         else if (strcmp(optarg, "3sigma") == 0) o->t.three_sigma = 1;
         else return bad_value("--select", optarg, "variance or 3sigma");
         return 0;
+    case OPT_FITROWS:
+        if (strcmp(optarg, "all") == 0) o->fit_normal = 0;
+        else if (strcmp(optarg, "normal") == 0) o->fit_normal = 1;
+        else return bad_value("--fit-rows", optarg, "all or normal");
+        return 0;
     case OPT_INIT:
         if (strcmp(optarg, "kmeans++") == 0) o->t.init_classes = 0;
         else if (strcmp(optarg, "classes") == 0) o->t.init_classes = 1;
@@ -214,6 +222,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
         { "max-iter", required_argument, NULL, OPT_MAXITER },
         { "reg-covar", required_argument, NULL, OPT_REGCOVAR },
         { "tol", required_argument, NULL, OPT_TOL },
+        { "fit-rows", required_argument, NULL, OPT_FITROWS },
         TRAIN_LEARN_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
@@ -276,6 +285,35 @@ static int check_required(const struct opts *o)
     return 0;
 }
 
+/* --fit-rows normal: drop the attack rows (gt != 0); 0, or -1 with a message. */
+static int keep_normal(const struct opts *o, struct migad_table *t)
+{
+    if (strcmp(o->t.detector, "svm") == 0) {
+        cli_error(CMD, "--fit-rows normal: svm learns from both classes");
+        return -1;
+    }
+    if (!t->gt) {
+        cli_error(CMD, "%s: --fit-rows normal needs a gt column", o->input);
+        return -1;
+    }
+    unsigned char *keep = malloc(t->nrows + 1);
+    if (!keep) {
+        cli_error(CMD, "out of memory");
+        return -1;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < t->nrows; i++)
+        n += keep[i] = t->gt[i] == 0;
+    if (n == 0) {
+        free(keep);
+        cli_error(CMD, "%s: --fit-rows normal: no row has gt = 0", o->input);
+        return -1;
+    }
+    migad_table_keep_rows(t, keep);
+    free(keep);
+    return 0;
+}
+
 static int train(const struct opts *o)
 {
     char err[MIGAD_ERRBUF_SIZE];
@@ -284,6 +322,10 @@ static int train(const struct opts *o)
         != MIGAD_OK) {
         cli_error(CMD, "%s", err);
         return EXIT_RUNTIME;
+    }
+    if (o->fit_normal && keep_normal(o, &t) != 0) {
+        migad_table_release(&t);
+        return EXIT_USAGE;
     }
     struct migad_model *m;
     migad_status st = migad_model_train(&t, &o->t, &m, err);
@@ -317,6 +359,28 @@ int cmd_train(int argc, char **argv)
             rc = train(&o);
     } else if (rc < 0) {
         rc = cli_finish_stdout(CMD);
+    }
+    free(o.feature_text);
+    return rc;
+}
+
+/*
+ * Check a vector of training options without training (for migad
+ * experiment's --train-args, before its long steps): the options parse and
+ * their values are valid.  The caller gives -d, -i and -o itself: they are
+ * refused here.  An exit status; the message names `what`.
+ */
+int cmd_train_check(int argc, char **argv, const char *what)
+{
+    struct opts o = { 0 };
+    migad_train_opts_init(&o.t);
+    o.t.detector = NULL;
+    migad_learn_opts_init(&o.learn);
+    o.t.learn = &o.learn;
+    int rc = parse_args(argc, argv, &o);
+    if (rc < 0 || (rc == 0 && (o.t.detector || o.input || o.output || o.list))) {
+        cli_error(CMD, "%s: -d, -i, -o, --list and --help are not training options here", what);
+        rc = EXIT_USAGE;
     }
     free(o.feature_text);
     return rc;

@@ -4,6 +4,7 @@
  * rerun the experiment, the summary table and every figure with a caption.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,7 +29,8 @@ static const char css[] =
     "pre{padding:8px;overflow-x:auto;white-space:pre-wrap;border:1px solid #e0e0e0}\n"
     ".pair{display:grid;grid-template-columns:2fr 3fr;gap:16px;align-items:start;"
     "margin-bottom:16px}\n"
-    "@media (max-width:900px){.pair{grid-template-columns:1fr}}\n"
+    ".pair.even{grid-template-columns:1fr 1fr}\n"
+    "@media (max-width:900px){.pair,.pair.even{grid-template-columns:1fr}}\n"
     "figure{margin:0}\n"
     "pre.scenario{columns:3 16em}\n"
     "figure svg{width:100%;height:auto;border:1px solid #ddd}\n"
@@ -120,9 +122,10 @@ static int inline_svg(FILE *fp, const char *path)
 
 static void num_cell(FILE *fp, double v, int sign)
 {
-    if (sign)
-        fprintf(fp, "<td class=\"n %s\">%+.3f</td>", v < -0.0005 ? "neg" : v > 0.0005 ? "pos" : "",
-                v);
+    if (sign && fabs(v) < 0.0005) /* rounds to zero: no sign, no colour */
+        fputs("<td class=\"n\">0.000</td>", fp);
+    else if (sign)
+        fprintf(fp, "<td class=\"n %s\">%+.3f</td>", v < 0 ? "neg" : "pos", v);
     else
         fprintf(fp, "<td class=\"n\">%.3f</td>", v);
 }
@@ -183,18 +186,41 @@ static void setup(FILE *fp, const struct experiment *e)
     kv(fp, "detectors");
     for (size_t k = 0; k < e->ndet; k++) {
         fprintf(fp, "%s<code>%s</code>", k ? ", " : "", e->det[k]);
-        if (strcmp(e->det[k], "kmeans") == 0)
+        if (!e->fit_all && exp_unsupervised(e->det[k]))
+            fputs(" (<code>--fit-rows normal</code>)", fp);
+        else if (strcmp(e->det[k], "kmeans") == 0)
             fputs(" (<code>--init classes</code>)", fp);
+    }
+    for (size_t i = 0; i < e->ntargs; i++) {
+        fputs(i ? ", <code>" : "; with <code>--train-args ", fp);
+        esc(fp, e->targs[i]);
+        fputs("</code>", fp);
     }
     fputs("; otherwise the defaults of <code>migad train</code></td></tr>\n", fp);
     kv(fp, "protocols");
-    fputs("<b>with migration</b>: fitted and scored on all rows of the dataset; "
-          "<b>without migration</b>: the rows with imi &gt; 0 removed, fitted and scored "
-          "again (paper 1's protocol). Effect = AUC with &#8722; AUC without.</td></tr>\n", fp);
+    fputs("<b>with migration</b>: fitted on the rows of the dataset and scored on all of "
+          "them; <b>without migration</b>: the rows with imi &gt; 0 removed, fitted and scored "
+          "again (paper 1's protocol). Effect = AUC with &#8722; AUC without. ", fp);
+    if (e->fit_all)
+        fputs("Every detector is fitted on all rows, attacks included (paper 1 as written, "
+              "<code>--fit all</code>).", fp);
+    else
+        fputs("pca, kmeans and gmm are fitted on the normal rows (gt = 0, migration bins "
+              "included) and never see an attack; ae trains on the normal rows itself; svm "
+              "learns from both classes (<code>--fit all</code> fits on every row, as paper 1 "
+              "is written).", fp);
+    fputs("</td></tr>\n", fp);
     kv(fp, "metrics");
     fputs("AUC by the trapezoid rule over the ROC with one point per distinct score "
           "(scikit-learn's convention); TPR at 5 % FPR: the largest TPR among the ROC points "
-          "with FPR &#8804; 5 % (docs/eval.md). The same numbers as "
+          "with FPR &#8804; 5 % (docs/eval.md); partial AUC up to 10 % FPR, McClish-"
+          "standardized; AUC interval: stratified bootstrap, ", fp);
+    if (e->bootstrap)
+        fprintf(fp, "%u resamples, seed 1, percentile 95 %%", e->bootstrap);
+    else
+        fputs("not computed (<code>--bootstrap 0</code>)", fp);
+    fputs("; false alarms: rows over the model's threshold (set so that 1 % of the normal training "
+          "rows exceed it, unless --fpr says otherwise) among the normal bins. The same numbers as "
           "<code>migad eval --format csv</code> on the score files.</td></tr>\n", fp);
     fputs("</table>\n", fp);
 }
@@ -229,13 +255,28 @@ static void runs_table(FILE *fp, const struct experiment *e)
     fputs("</table>\n", fp);
 }
 
+/* A fraction as a percentage cell, or an empty cell when there were no rows. */
+static void pct_cell(FILE *fp, double v, size_t rows)
+{
+    if (rows)
+        fprintf(fp, "<td class=\"n\">%.1f %%</td>", 100 * v);
+    else
+        fputs("<td class=\"n\">&#8211;</td>", fp);
+}
+
 static void summary(FILE *fp, const struct experiment *e)
 {
-    fputs("<h2>Summary</h2>\n<p>AUC and TPR at 5 % FPR of every detector on every dataset, "
-          "with and without migration (also in <code>summary.csv</code>).</p>\n"
-          "<table id=\"summary\">\n<tr><th>dataset</th><th>detector</th><th>AUC with</th>"
-          "<th>AUC without</th><th>effect</th><th>TPR@5% with</th><th>TPR@5% without</th>"
-          "</tr>\n", fp);
+    fputs("<h2>Summary</h2>\n<p>Every detector on every dataset, with and without migration "
+          "(also in <code>summary.csv</code>): AUC, its bootstrap 95 % interval, partial AUC "
+          "up to 10 % FPR (McClish), TPR at 5 % FPR, and at the model's own alarm threshold "
+          "the false-alarm rate on the normal bins under migration (<i>FA mig</i>) next to "
+          "the one on the other normal bins (<i>FA normal</i>).</p>\n"
+          "<table id=\"summary\">\n<tr><th rowspan=\"2\">dataset</th>"
+          "<th rowspan=\"2\">detector</th><th colspan=\"4\">AUC</th>"
+          "<th colspan=\"2\">pAUC (FPR &#8804; 10 %)</th><th colspan=\"2\">TPR at 5 % FPR</th>"
+          "<th colspan=\"2\">false alarms (with)</th></tr>\n<tr><th>with</th><th>95 % CI</th>"
+          "<th>without</th><th>effect</th><th>with</th><th>without</th><th>with</th>"
+          "<th>without</th><th>FA mig</th><th>FA normal</th></tr>\n", fp);
     for (size_t d = 0; d < e->nsets_data; d++) {
         for (size_t k = 0; k < e->ndet; k++) {
             const struct exp_cell *c = &e->cells[d][k];
@@ -243,16 +284,24 @@ static void summary(FILE *fp, const struct experiment *e)
             esc(fp, e->data[d].name);
             fprintf(fp, "</td><td>%s</td>", e->det[k]);
             if (!c->ok) {
-                fputs("<td colspan=\"5\" class=\"err\">not evaluated: ", fp);
+                fputs("<td colspan=\"10\" class=\"err\">not evaluated: ", fp);
                 esc(fp, c->err);
                 fputs("</td></tr>\n", fp);
                 continue;
             }
             num_cell(fp, c->auc_with, 0);
+            if (c->has_ci)
+                fprintf(fp, "<td class=\"n ci\">%.3f&#8211;%.3f</td>", c->auc_lo, c->auc_hi);
+            else
+                fputs("<td class=\"n\">&#8211;</td>", fp);
             num_cell(fp, c->auc_without, 0);
             num_cell(fp, c->auc_with - c->auc_without, 1);
+            num_cell(fp, c->pauc_with, 0);
+            num_cell(fp, c->pauc_without, 0);
             num_cell(fp, c->tpr5_with, 0);
             num_cell(fp, c->tpr5_without, 0);
+            pct_cell(fp, c->far_mig, c->n_mig_only);
+            pct_cell(fp, c->far_normal, c->n_normal);
             fputs("</tr>\n", fp);
         }
     }
@@ -263,7 +312,9 @@ static int figures(FILE *fp, const struct experiment *e)
 {
     fputs("<h2>Figures</h2>\n<p>For each dataset and detector: the ROC curves with and "
           "without migration (paper 1, Figs. 5&#8211;6) and the anomaly score over the "
-          "AM run's node A trace (paper 1, Fig. 4). The SVG files are also in "
+          "AM run's node A trace (paper 1, Fig. 4); before them, for each dataset, two "
+          "features of its bins with and without migration (paper 1, Fig. 7). The SVG files "
+          "are also in "
           "<code>figures/</code>.</p>\n", fp);
     int fig = 0;
     for (size_t d = 0; d < e->nsets_data; d++) {
@@ -271,6 +322,27 @@ static int figures(FILE *fp, const struct experiment *e)
         fputs("<h3>Dataset ", fp);
         esc(fp, ds->name);
         fputs("</h3>\n", fp);
+        if (ds->scatter_ok) {
+            fputs("<div class=\"pair even\">\n", fp);
+            for (int mig = 0; mig < 2; mig++) {
+                fputs("<figure>\n", fp);
+                if (inline_svg(fp, ds->scatter_svg[mig]) != 0)
+                    return -1;
+                fprintf(fp, "<figcaption>Figure %d. <code>%s</code> against <code>%s</code> in "
+                            "every 1 s bin of <b>", ++fig, e->scatter[1], e->scatter[0]);
+                esc(fp, ds->name);
+                fputs(mig ? "</b> with migration: all bins, those under migration (imi &gt; 0) "
+                            "green (paper 1, Fig. 7b)."
+                          : "</b> without migration: the bins with imi = 0 (paper 1, Fig. 7a).",
+                      fp);
+                fputs("</figcaption>\n</figure>\n", fp);
+            }
+            fputs("</div>\n", fp);
+        } else {
+            fputs("<p class=\"err\">no scatter plots: ", fp);
+            esc(fp, ds->scatter_err);
+            fputs("</p>\n", fp);
+        }
         for (size_t k = 0; k < e->ndet; k++) {
             const struct exp_cell *c = &e->cells[d][k];
             if (!c->ok) {

@@ -15,6 +15,7 @@
  *     inside a field (`vm=web#1`) is part of the field.
  *   - Fields are separated by one or more spaces or tabs:
  *         attack    START END [type=T] [intensity=I] [target=A] [source=A]
+ *                   [nodes=NODE[,NODE...]]
  *         migration START END [vm=NAME] [mac=MAC] [ip=A] [from=NODE] [to=NODE]
  *     Kinds and keys are lower case and case-sensitive.  Every key is
  *     optional and may appear at most once; unknown keys, empty values and
@@ -120,6 +121,7 @@ static const struct gt_key gt_keys[] = {
     {"intensity", MIGAD_INTERVAL_ATTACK, GT_FIELD(intensity), false},
     {"target", MIGAD_INTERVAL_ATTACK, GT_FIELD(target), false},
     {"source", MIGAD_INTERVAL_ATTACK, GT_FIELD(source), false},
+    {"nodes", MIGAD_INTERVAL_ATTACK, GT_FIELD(nodes), false},
     {"vm", MIGAD_INTERVAL_MIGRATION, GT_FIELD(vm), false},
     {"mac", MIGAD_INTERVAL_MIGRATION, GT_FIELD(vm_mac), true},
     {"ip", MIGAD_INTERVAL_MIGRATION, GT_FIELD(vm_ip), false},
@@ -137,7 +139,7 @@ static const char *kind_name(enum migad_interval_kind k)
 /* The expected keys of a kind, for the "unknown key" message. */
 static const char *kind_keys(enum migad_interval_kind k)
 {
-    return k == MIGAD_INTERVAL_ATTACK ? "type, intensity, target or source"
+    return k == MIGAD_INTERVAL_ATTACK ? "type, intensity, target, source or nodes"
                                       : "vm, mac, ip, from or to";
 }
 
@@ -588,6 +590,16 @@ static migad_status parse_key_value(struct gt_parser *p, struct migad_interval *
         field[17] = '\0';
         return MIGAD_OK;
     }
+    if (key->offset == offsetof(struct migad_interval, nodes)) {
+        /* names separated by single commas: no empty name */
+        bool ok = val[0] != ',' && val[vlen - 1] != ',';
+        for (size_t i = 1; ok && i < vlen; i++)
+            ok = !(val[i] == ',' && val[i - 1] == ',');
+        if (!ok)
+            return fail(p, MIGAD_EFORMAT,
+                        "invalid nodes (expected names separated by commas): '%.*s%s'", q.len,
+                        q.text, q.more);
+    }
     memcpy(field, val, vlen);
     field[vlen] = '\0';
     return MIGAD_OK;
@@ -776,10 +788,29 @@ static bool sort_intervals(struct migad_labels *l)
     return true;
 }
 
-/* The union of the intervals of one kind as disjoint sorted spans (l->iv
- * must be sorted by start).  Touching intervals merge into one span. */
+/* Whether an interval applies to the bridge of `node` (NULL: every node). */
+static bool on_node(const struct migad_interval *iv, const char *node)
+{
+    size_t len;
+
+    if (!node || iv->nodes[0] == '\0')
+        return true;
+    len = strlen(node);
+    for (const char *s = iv->nodes;;) {
+        size_t n = strcspn(s, ",");
+        if (n == len && memcmp(s, node, len) == 0)
+            return true;
+        if (s[n] == '\0')
+            return false;
+        s += n + 1;
+    }
+}
+
+/* The union of the intervals of one kind (on `node`'s bridge) as disjoint
+ * sorted spans (l->iv must be sorted by start).  Touching intervals merge
+ * into one span. */
 static bool build_union(const struct migad_labels *l, enum migad_interval_kind kind,
-                        struct gt_span **out, size_t *count)
+                        const char *node, struct gt_span **out, size_t *count)
 {
     struct gt_span *sp;
     size_t m = 0, total = 0;
@@ -787,7 +818,7 @@ static bool build_union(const struct migad_labels *l, enum migad_interval_kind k
     *out = NULL;
     *count = 0;
     for (size_t i = 0; i < l->n; i++)
-        total += l->iv[i].kind == kind;
+        total += l->iv[i].kind == kind && on_node(&l->iv[i], node);
     if (total == 0)
         return true;
     sp = malloc(total * sizeof *sp);
@@ -795,7 +826,7 @@ static bool build_union(const struct migad_labels *l, enum migad_interval_kind k
         return false;
     for (size_t i = 0; i < l->n; i++) {
         const struct migad_interval *iv = &l->iv[i];
-        if (iv->kind != kind)
+        if (iv->kind != kind || !on_node(iv, node))
             continue;
         if (m > 0 && iv->start <= sp[m - 1].end) {
             if (iv->end > sp[m - 1].end)
@@ -832,8 +863,9 @@ static migad_status parser_done(struct gt_parser *p, struct migad_labels **out)
 {
     struct migad_labels *l = p->l;
 
-    if (!sort_intervals(l) || !build_union(l, MIGAD_INTERVAL_ATTACK, &l->attacks, &l->nattacks) ||
-        !build_union(l, MIGAD_INTERVAL_MIGRATION, &l->migrations, &l->nmigrations)) {
+    if (!sort_intervals(l) ||
+        !build_union(l, MIGAD_INTERVAL_ATTACK, NULL, &l->attacks, &l->nattacks) ||
+        !build_union(l, MIGAD_INTERVAL_MIGRATION, NULL, &l->migrations, &l->nmigrations)) {
         migad_seterr(p->err, "%s: out of memory", p->name);
         migad_labels_free(l);
         p->l = NULL;
@@ -962,6 +994,21 @@ static migad_ns covered_before(const struct gt_span *sp, size_t n, migad_ns t)
         return 0;
     last = &sp[lo - 1];
     return last->before + ((last->end < t ? last->end : t) - last->start);
+}
+
+migad_status migad_labels_select_node(struct migad_labels *l, const char *node)
+{
+    struct gt_span *sp;
+    size_t n;
+
+    if (!l)
+        return MIGAD_EINVAL;
+    if (!build_union(l, MIGAD_INTERVAL_ATTACK, node, &sp, &n))
+        return MIGAD_ENOMEM;
+    free(l->attacks);
+    l->attacks = sp;
+    l->nattacks = n;
+    return MIGAD_OK;
 }
 
 void migad_labels_bin(const struct migad_labels *l, migad_ns start, migad_ns width,

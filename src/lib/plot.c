@@ -214,6 +214,7 @@ struct ticks {
     double v[MIGAD_PLOT_MAX_TICKS];
     size_t n;
     double step;
+    int log1p; /* v are positions log10(1 + t) of the values t = 0, 1, 10, ... */
 };
 
 /*
@@ -239,6 +240,19 @@ static void label_fmt_init(struct label_fmt *lf, const struct ticks *t)
     lf->scale = pow(1000.0, k);
     lf->suffix = suffix[k];
     lf->decimals = step_decimals(t->step / lf->scale);
+}
+
+/* The label of a log-axis tick at position log10(1 + t), t 0 or a power of 10. */
+static void log_tick_label(char *buf, size_t size, double pos)
+{
+    static const char *const suffix[] = { "", "k", "M", "G", "T", "P" };
+    double t = floor(pow(10, pos) - 1 + 0.5);
+    int k = 0;
+    while (t >= 1000 && k < 5) {
+        t /= 1000;
+        k++;
+    }
+    snprintf(buf, size, "%.0f%s", t, suffix[k]);
 }
 
 static void tick_label(char *buf, size_t size, const struct label_fmt *lf, double v)
@@ -274,12 +288,18 @@ static void axes(FILE *fp, const struct frame *f, const struct ticks *xt, const 
     label_fmt_init(&yf, yt);
     char buf[64];
     for (size_t i = 0; i < xt->n; i++) {
-        tick_label(buf, sizeof buf, &xf, xt->v[i]);
+        if (xt->log1p)
+            log_tick_label(buf, sizeof buf, xt->v[i]);
+        else
+            tick_label(buf, sizeof buf, &xf, xt->v[i]);
         text(fp, fx(f, xt->v[i]), bottom + 20, "middle", FONT, NULL, buf);
     }
     double wmax = 0;
     for (size_t i = 0; i < yt->n; i++) {
-        tick_label(buf, sizeof buf, &yf, yt->v[i]);
+        if (yt->log1p)
+            log_tick_label(buf, sizeof buf, yt->v[i]);
+        else
+            tick_label(buf, sizeof buf, &yf, yt->v[i]);
         wmax = fmax(wmax, 8.0 * (double)strlen(buf));
         text(fp, f->px - 9, fy(f, yt->v[i]) + 4.5, "end", FONT, NULL, buf);
     }
@@ -355,7 +375,7 @@ migad_status migad_plot_asg_svg(FILE *fp, const struct migad_plot_asg *a,
     const int W = 900, H = 420;
     struct frame f = { 84, 66, W - 84 - 24, H - 66 - 68, -0.5, (double)a->n - 0.5, lo, hi };
     migad_plot_nice_range(&f.y0, &f.y1, 6);
-    struct ticks xt, yt;
+    struct ticks xt = { .log1p = 0 }, yt = { .log1p = 0 };
     double xhi = a->n > 1 ? (double)(a->n - 1) : 1;
     xt.n = migad_plot_ticks(0, xhi, 10, xt.v, MIGAD_PLOT_MAX_TICKS, &xt.step);
     if (xt.step < 1) { /* few bins: one tick per bin */
@@ -461,7 +481,7 @@ migad_status migad_plot_roc_svg(FILE *fp, const char *title,
         title = "ROC";
     const int W = 580, H = 560;
     struct frame f = { 84, 60, 440, 440, 0, 1, 0, 1 };
-    struct ticks t;
+    struct ticks t = { .log1p = 0 };
     t.n = migad_plot_ticks(0, 1, 5, t.v, MIGAD_PLOT_MAX_TICKS, &t.step);
     begin(fp, W, H, title);
     grid(fp, &f, &t, &t);
@@ -553,6 +573,39 @@ static void marker(FILE *fp, int c, double x, double y)
     }
 }
 
+/* A scatter coordinate on its axis: log10(1 + v) on a log axis. */
+static double axis_pos(int log1p, double v)
+{
+    return log1p ? log10(1 + v) : v;
+}
+
+/*
+ * The domain [*lo, *hi] (positions) and ticks of a log axis whose largest
+ * value sits at position `hi`: ticks at the values 0, 1, 10, ..., 10^K,
+ * the first power of ten at or above the largest value (at least 10).
+ */
+static void log_axis(double *lo, double *hi, struct ticks *t)
+{
+    int top = 1;
+    while (top < 18 && log10(1 + pow(10, top)) < *hi)
+        top++;
+    t->n = 0;
+    t->v[t->n++] = 0;
+    /* about 6 ticks at most: every decade, or every second, third, ... */
+    int every = (top + 5) / 6;
+    for (int k = 0; k <= top && t->n < MIGAD_PLOT_MAX_TICKS; k += every)
+        t->v[t->n++] = log10(1 + pow(10, k));
+    *lo = 0;
+    *hi = t->v[t->n - 1];
+    if (*hi < log10(1 + pow(10, top))) {
+        *hi = log10(1 + pow(10, top));
+        if (t->n < MIGAD_PLOT_MAX_TICKS)
+            t->v[t->n++] = *hi;
+    }
+    t->step = 1;
+    t->log1p = 1;
+}
+
 migad_status migad_plot_scatter_svg(FILE *fp, const struct migad_plot_scatter *s,
                                     char err[MIGAD_ERRBUF_SIZE])
 {
@@ -567,25 +620,37 @@ migad_status migad_plot_scatter_svg(FILE *fp, const struct migad_plot_scatter *s
             migad_seterr(err, "scatter plot: row %zu: value is not a finite number", i + 1);
             return MIGAD_EINVAL;
         }
+        if ((s->logx && s->x[i] < 0) || (s->logy && s->y[i] < 0)) {
+            migad_seterr(err, "scatter plot: row %zu: a negative value on a log axis", i + 1);
+            return MIGAD_EINVAL;
+        }
         if (s->cls[i] >= MIGAD_PLOT_NCLASSES) {
             migad_seterr(err, "scatter plot: row %zu: class %u out of range", i + 1,
                     (unsigned)s->cls[i]);
             return MIGAD_EINVAL;
         }
         count[s->cls[i]]++;
-        xlo = fmin(xlo, s->x[i]);
-        xhi = fmax(xhi, s->x[i]);
-        ylo = fmin(ylo, s->y[i]);
-        yhi = fmax(yhi, s->y[i]);
+        xlo = fmin(xlo, axis_pos(s->logx, s->x[i]));
+        xhi = fmax(xhi, axis_pos(s->logx, s->x[i]));
+        ylo = fmin(ylo, axis_pos(s->logy, s->y[i]));
+        yhi = fmax(yhi, axis_pos(s->logy, s->y[i]));
     }
     const char *title = s->title ? s->title : "Features";
     const int W = 640, H = 540;
     struct frame f = { 84, 66, W - 84 - 24, H - 66 - 68, xlo, xhi, ylo, yhi };
-    migad_plot_nice_range(&f.x0, &f.x1, 6);
-    migad_plot_nice_range(&f.y0, &f.y1, 6);
-    struct ticks xt, yt;
-    xt.n = migad_plot_ticks(f.x0, f.x1, 6, xt.v, MIGAD_PLOT_MAX_TICKS, &xt.step);
-    yt.n = migad_plot_ticks(f.y0, f.y1, 6, yt.v, MIGAD_PLOT_MAX_TICKS, &yt.step);
+    struct ticks xt = { .log1p = 0 }, yt = { .log1p = 0 };
+    if (s->logx) {
+        log_axis(&f.x0, &f.x1, &xt);
+    } else {
+        migad_plot_nice_range(&f.x0, &f.x1, 6);
+        xt.n = migad_plot_ticks(f.x0, f.x1, 6, xt.v, MIGAD_PLOT_MAX_TICKS, &xt.step);
+    }
+    if (s->logy) {
+        log_axis(&f.y0, &f.y1, &yt);
+    } else {
+        migad_plot_nice_range(&f.y0, &f.y1, 6);
+        yt.n = migad_plot_ticks(f.y0, f.y1, 6, yt.v, MIGAD_PLOT_MAX_TICKS, &yt.step);
+    }
     begin(fp, W, H, title);
     grid(fp, &f, &xt, &yt);
     axes(fp, &f, &xt, &yt, s->xlabel ? s->xlabel : "x", s->ylabel ? s->ylabel : "y");
@@ -599,7 +664,8 @@ migad_status migad_plot_scatter_svg(FILE *fp, const struct migad_plot_scatter *s
                 continue;
             if (k++)
                 fputc(k % 6 ? ' ' : '\n', fp);
-            marker(fp, c, fx(&f, s->x[i]), fy(&f, s->y[i]));
+            marker(fp, c, fx(&f, axis_pos(s->logx, s->x[i])),
+                   fy(&f, axis_pos(s->logy, s->y[i])));
         }
         fputs("\"/>\n", fp);
     }

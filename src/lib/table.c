@@ -457,6 +457,29 @@ const char *migad_table_meta(const struct migad_table *t, size_t row, enum migad
     return s;
 }
 
+void migad_table_keep_rows(struct migad_table *t, const unsigned char *keep)
+{
+    size_t m = 0, d = t->ncols;
+    for (size_t r = 0; r < t->nrows; r++) {
+        if (!keep[r]) {
+            if (t->meta)
+                free(t->meta[r]);
+            continue;
+        }
+        if (m != r) {
+            memmove(t->x + m * d, t->x + r * d, d * sizeof *t->x);
+            if (t->meta)
+                t->meta[m] = t->meta[r];
+            if (t->gt)
+                t->gt[m] = t->gt[r];
+            if (t->imi)
+                t->imi[m] = t->imi[r];
+        }
+        m++;
+    }
+    t->nrows = m;
+}
+
 void migad_table_release(struct migad_table *t)
 {
     if (!t)

@@ -86,9 +86,14 @@ static migad_status write_gt(const struct migad_scenario *sc, const char *path, 
             snprintf(ip2, sizeof ip2, "10.10.0.0/24");
         else
             fmt_ip(victim->ip, ip2, sizeof ip2);
-        fprintf(fp, "attack %s %s type=%s intensity=%s target=%s source=%s\n", a, b,
+        /* a scan reaches both bridges (ARP broadcasts, VMs on both nodes); a
+         * flood only the victim's, which does not migrate */
+        const char *nodes = sc->attack == MIGAD_ATTACK_NETSCAN ? ""
+                            : victim->node == SIM_NODE_A        ? " nodes=nodeA"
+                                                                : " nodes=nodeB";
+        fprintf(fp, "attack %s %s type=%s intensity=%s target=%s source=%s%s\n", a, b,
                 sc->attack == MIGAD_ATTACK_NETSCAN ? "netscan" : "dos", sc->high ? "high" : "low",
-                ip2, ip);
+                ip2, ip, nodes);
     }
     if (sc->migrate && mr->start) {
         /* from the migrate command to the last announcement (or the end of
