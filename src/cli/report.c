@@ -308,6 +308,14 @@ static void summary(FILE *fp, const struct experiment *e)
     fputs("</table>\n", fp);
 }
 
+/* The rows a detector was fitted on, for captions. */
+static const char *fit_rows(const struct experiment *e, const char *det)
+{
+    if (strcmp(det, "ae") == 0 || (!e->fit_all && exp_unsupervised(det)))
+        return "the normal rows";
+    return "all rows";
+}
+
 static int figures(FILE *fp, const struct experiment *e)
 {
     fputs("<h2>Figures</h2>\n<p>For each dataset and detector: the ROC curves with and "
@@ -356,14 +364,15 @@ static int figures(FILE *fp, const struct experiment *e)
                 return -1;
             fprintf(fp, "<figcaption>Figure %d. ROC of <b>%s</b> on <b>", ++fig, e->det[k]);
             esc(fp, ds->name);
-            fprintf(fp, "</b>: with migration (fitted and scored on all rows, AUC %.3f) and "
-                        "without (refitted and scored on the rows with imi = 0, AUC %.3f); "
+            fprintf(fp, "</b>: with migration (fitted on %s, scored on all rows, AUC %.3f) "
+                        "and without (the rows with imi = 0 only, refitted, AUC %.3f); "
                         "TPR at 5 %% FPR %.3f and %.3f.</figcaption>\n</figure>\n<figure>\n",
-                    c->auc_with, c->auc_without, c->tpr5_with, c->tpr5_without);
+                    fit_rows(e, e->det[k]), c->auc_with, c->auc_without, c->tpr5_with,
+                    c->tpr5_without);
             if (inline_svg(fp, c->asg_svg) != 0)
                 return -1;
-            fprintf(fp, "<figcaption>Figure %d. Anomaly score of <b>%s</b> (fitted on all rows "
-                        "of <b>", ++fig, e->det[k]);
+            fprintf(fp, "<figcaption>Figure %d. Anomaly score of <b>%s</b> (fitted on %s "
+                        "of <b>", ++fig, e->det[k], fit_rows(e, e->det[k]));
             esc(fp, ds->name);
             fputs("</b>) over the bins of trace <code>", fp);
             esc(fp, c->asg_trace);
