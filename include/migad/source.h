@@ -58,6 +58,19 @@ migad_status migad_source_open_live(struct migad_source **out, const char *ifnam
  */
 migad_status migad_source_next(struct migad_source *s, struct migad_frame *f);
 
+/*
+ * Deliver up to `max` frames (0 = until the end of a file, or what a live
+ * source has buffered) to fn, in order; fn returns 0 to go on, non-zero to
+ * stop after that frame.  The frame is valid only during the call.  The
+ * fast way through a file (libpcap's pcap_dispatch: no call per packet).
+ * *count = frames delivered.  Returns what migad_source_next would after
+ * the last one: MIGAD_OK (stopped by fn or by max, or a live source has
+ * nothing more now: then *count may be 0), MIGAD_EOF, or an error.
+ */
+typedef int (*migad_frame_fn)(void *user, const struct migad_frame *f);
+migad_status migad_source_dispatch(struct migad_source *s, unsigned max, migad_frame_fn fn,
+                                   void *user, uint64_t *count);
+
 /* File descriptor to wait on for a live source (-1 for files). */
 int migad_source_fd(const struct migad_source *s);
 

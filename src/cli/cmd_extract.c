@@ -218,6 +218,21 @@ static int trace_frame(struct trace *t, const struct opts *o, const struct migad
     return t->nbatch == BATCH ? trace_flush(t) : 0;
 }
 
+/* migad_source_dispatch's callback: one frame into the trace. */
+struct frame_ctx {
+    struct trace *t;
+    const struct opts *o;
+    int failed;
+};
+
+static int on_frame(void *user, const struct migad_frame *f)
+{
+    struct frame_ctx *c = user;
+    if (trace_frame(c->t, c->o, f) != 0)
+        c->failed = 1;
+    return c->failed;
+}
+
 static int trace_finish(struct trace *t, const struct opts *o)
 {
     if (trace_flush(t) != 0)
@@ -509,17 +524,22 @@ static int run_files(struct opts *o, const struct migad_labels *labels, struct m
             migad_source_free(src);
             return EXIT_RUNTIME;
         }
-        struct migad_frame f;
+        /* frames in chunks (progress between them), straight from libpcap */
+        struct frame_ctx fc = { &t, o, 0 };
         migad_status st;
-        while ((st = migad_source_next(src, &f)) == MIGAD_OK) {
-            if (trace_frame(&t, o, &f) != 0) {
+        for (;;) {
+            unsigned chunk = 65536;
+            if (o->count && o->count - t.packets < chunk)
+                chunk = (unsigned)(o->count - t.packets);
+            uint64_t n;
+            st = migad_source_dispatch(src, chunk, on_frame, &fc, &n);
+            if (fc.failed) {
                 rc = EXIT_RUNTIME;
                 break;
             }
-            if ((t.packets & 0xffff) == 0)
-                cli_progress(&prog, "migad extract: %s: %" PRIu64 " packets", t.name, t.packets);
-            if (o->count && t.packets >= o->count)
+            if (st != MIGAD_OK || (o->count && t.packets >= o->count))
                 break;
+            cli_progress(&prog, "migad extract: %s: %" PRIu64 " packets", t.name, t.packets);
         }
         cli_progress_done(&prog);
         if (st == MIGAD_ETRUNC || st == MIGAD_EPCAP) {

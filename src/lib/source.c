@@ -249,6 +249,14 @@ migad_status migad_source_open_live(struct migad_source **out, const char *ifnam
     return MIGAD_OK;
 }
 
+/* The status of a pcap read that returned rc < 0 (not a break). */
+static migad_status read_error(struct migad_source *s)
+{
+    const char *why = pcap_geterr(s->pcap);
+    snprintf(s->err, sizeof s->err, "%s: %s", s->name, why);
+    return strstr(why, "truncated") ? MIGAD_ETRUNC : MIGAD_EPCAP;
+}
+
 migad_status migad_source_next(struct migad_source *s, struct migad_frame *f)
 {
     struct pcap_pkthdr *h;
@@ -266,11 +274,52 @@ migad_status migad_source_next(struct migad_source *s, struct migad_frame *f)
         return MIGAD_EAGAIN;
     if (rc == PCAP_ERROR_BREAK)
         return MIGAD_EOF;
-    const char *why = pcap_geterr(s->pcap);
-    snprintf(s->err, sizeof s->err, "%s: %s", s->name, why);
-    if (strstr(why, "truncated"))
-        return MIGAD_ETRUNC;
-    return MIGAD_EPCAP;
+    return read_error(s);
+}
+
+struct dispatch_ctx {
+    struct migad_source *s;
+    migad_frame_fn fn;
+    void *user;
+    uint64_t n;
+    int stop;
+};
+
+static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+    struct dispatch_ctx *c = (struct dispatch_ctx *)(void *)user;
+    if (c->stop)
+        return;
+    struct migad_frame f = {
+        .ts = (migad_ns)h->ts.tv_sec * MIGAD_NS_PER_SEC + (migad_ns)h->ts.tv_usec * c->s->ts_scale,
+        .caplen = h->caplen,
+        .wirelen = h->len,
+        .dlt = c->s->dlt,
+        .data = data,
+    };
+    c->n++;
+    if (c->fn(c->user, &f) != 0) {
+        c->stop = 1;
+        pcap_breakloop(c->s->pcap);
+    }
+}
+
+migad_status migad_source_dispatch(struct migad_source *s, unsigned max, migad_frame_fn fn,
+                                   void *user, uint64_t *count)
+{
+    struct dispatch_ctx c = { s, fn, user, 0, 0 };
+    int cnt = max == 0 || max > INT32_MAX ? -1 : (int)max, rc;
+    /* PCAP_ERROR_BREAK with nothing read: the break of an earlier call that
+     * had already delivered frames (libpcap keeps the flag until then) */
+    do
+        rc = pcap_dispatch(s->pcap, cnt, on_packet, (u_char *)(void *)&c);
+    while (rc == PCAP_ERROR_BREAK && !c.stop);
+    *count = c.n;
+    if (rc == PCAP_ERROR_BREAK || rc > 0 || c.stop)
+        return MIGAD_OK;
+    if (rc == 0)
+        return s->live ? MIGAD_OK : MIGAD_EOF;
+    return read_error(s);
 }
 
 int migad_source_fd(const struct migad_source *s)
