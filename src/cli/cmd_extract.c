@@ -203,12 +203,12 @@ static int trace_flush(struct trace *t)
 static int trace_frame(struct trace *t, const struct opts *o, const struct migad_frame *f)
 {
     struct migad_pkt *p = &t->batch[t->nbatch++];
+    p->ts = f->ts; /* kept by the decoder, which sets caplen and wirelen */
     enum migad_decode_result r = migad_decode(f->dlt, f->data, f->caplen, f->wirelen,
                                               o->decode_flags, p);
-    p->ts = f->ts;
-    p->caplen = f->caplen;
-    p->wirelen = f->wirelen;
-    if (r == MIGAD_DECODE_TRUNCATED)
+    if (r == MIGAD_DECODE_OK)
+        ;
+    else if (r == MIGAD_DECODE_TRUNCATED)
         t->truncated++;
     else if (r == MIGAD_DECODE_MALFORMED)
         t->malformed++;
