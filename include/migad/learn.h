@@ -11,7 +11,8 @@
  *        gan_ratio x (normal rows) attack rows.  The generated rows are
  *        not kept; the model records how many there were.  The scaling and
  *        the threshold use the real rows only.  Refused (MIGAD_EINVAL) for
- *        the other detectors, which do not learn from attack rows.
+ *        the other detectors, which do not learn from attack rows (ae
+ *        fits on the normal rows, kmeans uses gt only to seed centroids).
  *
  * They hang off struct migad_train_opts as `learn`; NULL there means every
  * default below.  migad_learn_opts_init() sets the defaults.

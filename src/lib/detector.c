@@ -6,7 +6,8 @@
  *
  * Training: the selected columns are transformed (optional log1p), the
  * scaling is fitted on those training rows and applied, the detector's fit
- * runs on the scaled copy, then every training row is scored and the
+ * runs on the scaled copy (for svm with balance = gan, followed by
+ * generated attack rows: gan.c), then every training row is scored and the
  * threshold set to the (1 - fpr) quantile of the scores of the normal
  * training rows (gt == 0 when known): with s sorted ascending over m rows,
  *     threshold = s[m - 1 - floor(fpr * m)],
@@ -240,7 +241,8 @@ static migad_status check_opts(const struct migad_table *t, const struct migad_t
 /* --balance (migad/learn.h): the rows to fit on, the scaled rows plus
  * generated attack rows (in *extra, to free) when asked for.  Only a
  * detector that learns from attack rows can use them: svm.  (ae fits on
- * the normal rows only; pca, kmeans and gmm ignore the labels.) */
+ * the normal rows only, pca and gmm ignore the labels, kmeans uses them
+ * only for its initial centroids.) */
 static migad_status balance(const struct detector_ops *ops, const struct det_input *in,
                             const struct migad_train_opts *o, struct migad_model *m,
                             struct det_input *fit_in, double **extra, char *err)
