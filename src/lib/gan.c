@@ -63,6 +63,7 @@
 #include <string.h>
 
 #include "errbuf.h"
+#include "nn.h"
 
 #define GAN_MAXW (MIGAD_GAN_MAX_LAYERS + 2)
 #define GAN_STREAM UINT64_C(0x67616e) /* "gan": apart from every detector's streams */
@@ -108,12 +109,8 @@ struct gan_net *gan_net_create(const size_t *widths, size_t nw, struct migad_rng
         free(net);
         return NULL;
     }
-    for (size_t l = 0; l < net->nl; l++) { /* Glorot & Bengio 2010: U(-r, r) */
-        double r = sqrt(6.0 / (double)(net->w[l] + net->w[l + 1]));
-        double *W = net->p + net->off[l];
-        for (size_t k = 0; k < net->w[l + 1] * net->w[l]; k++)
-            W[k] = (2 * migad_rng_uniform(rng) - 1) * r;
-    }
+    for (size_t l = 0; l < net->nl; l++)
+        nn_glorot(net->p + net->off[l], net->w[l + 1], net->w[l], rng);
     return net;
 }
 
@@ -146,15 +143,6 @@ static size_t carve(const struct gan_net *net, size_t n, size_t from, size_t to,
     return at;
 }
 
-/* tanh(v) through exp(), about three times faster than libm's tanh() on
- * glibc, where the activations were most of the training time; within a
- * few units in the last place of 1 (absolute), and exactly -1, 1 or NaN
- * where tanh() is. */
-static double act_tanh(double v)
-{
-    return 1 - 2 / (exp(2 * v) + 1);
-}
-
 /* Forward pass of n rows: act[l] (n x w[l]) for l = 1..nl (set by the
  * caller); act[0] = x. */
 static void forward(const struct gan_net *net, const double *x, size_t n, double **act)
@@ -162,14 +150,9 @@ static void forward(const struct gan_net *net, const double *x, size_t n, double
     act[0] = (double *)x; /* read only */
     for (size_t l = 0; l < net->nl; l++) {
         size_t in = net->w[l], out = net->w[l + 1];
-        const double *W = net->p + net->off[l], *b = W + out * in;
-        double *z = act[l + 1];
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)out, (int)in, 1.0,
-                    act[l], (int)in, W, (int)in, 0.0, z, (int)out);
-        int hidden = l + 1 < net->nl;
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < out; j++)
-                z[i * out + j] = hidden ? act_tanh(z[i * out + j] + b[j]) : z[i * out + j] + b[j];
+        const double *W = net->p + net->off[l];
+        nn_dense(act[l], n, in, W, W + out * in, out, l + 1 < net->nl ? NN_TANH_EXP : NN_LINEAR,
+                 act[l + 1]);
     }
 }
 
@@ -359,25 +342,6 @@ double gan_generator_objective(const struct gan_net *G, const struct gan_net *D,
 
 /* ---- training ------------------------------------------------------------ */
 
-struct adam {
-    double *m, *v; /* first and second moments, np each */
-    double b1t, b2t; /* beta1^t, beta2^t */
-};
-
-/* Kingma & Ba 2015, bias-corrected, as in ae.c. */
-static void adam_step(struct adam *a, double *p, const double *g, size_t np,
-                      const struct migad_learn_opts *lo)
-{
-    double lr = lo->gan_lr;
-    a->b1t *= lo->gan_beta1;
-    a->b2t *= lo->gan_beta2;
-    for (size_t k = 0; k < np; k++) {
-        a->m[k] = lo->gan_beta1 * a->m[k] + (1 - lo->gan_beta1) * g[k];
-        a->v[k] = lo->gan_beta2 * a->v[k] + (1 - lo->gan_beta2) * g[k] * g[k];
-        p[k] -= lr * (a->m[k] / (1 - a->b1t)) / (sqrt(a->v[k] / (1 - a->b2t)) + lo->eps);
-    }
-}
-
 static int bad_options(const struct migad_learn_opts *lo)
 {
     int bad = lo->gan_iters == 0 || lo->gan_critic == 0 || !(lo->gan_lambda >= 0) ||
@@ -454,8 +418,8 @@ static migad_status train_generate(struct gan_net *G, struct gan_net *D, const d
     double *cw = malloc(6 * b * sizeof *cw);
     double *gD = malloc(D->np * sizeof *gD), *gG = malloc(G->np * sizeof *gG);
     double *avg = calloc(G->np, sizeof *avg);
-    struct adam aD = { calloc(D->np, sizeof(double)), calloc(D->np, sizeof(double)), 1, 1 };
-    struct adam aG = { calloc(G->np, sizeof(double)), calloc(G->np, sizeof(double)), 1, 1 };
+    struct nn_adam aD = { calloc(D->np, sizeof(double)), calloc(D->np, sizeof(double)), 1, 1 };
+    struct nn_adam aG = { calloc(G->np, sizeof(double)), calloc(G->np, sizeof(double)), 1, 1 };
     migad_status st = ws && buf && cw && gD && gG && avg && aD.m && aD.v && aG.m && aG.v
                           ? MIGAD_OK : MIGAD_ENOMEM;
     if (st != MIGAD_OK)
@@ -469,12 +433,12 @@ static migad_status train_generate(struct gan_net *G, struct gan_net *D, const d
         double J = 0;
         for (unsigned k = 0; k < lo->gan_critic && isfinite(J); k++) {
             J = critic_step(G, D, xs, m, b, rng, buf, c, w, gD, ws);
-            adam_step(&aD, D->p, gD, D->np, lo);
+            nn_adam_step(&aD, D->p, gD, D->np, lo->gan_lr, lo->gan_beta1, lo->gan_beta2, lo->eps);
         }
         if (isfinite(J)) {
             normals(rng, buf, b * L);
             J = generator_run(G, D, buf, b, gG, ws);
-            adam_step(&aG, G->p, gG, G->np, lo);
+            nn_adam_step(&aG, G->p, gG, G->np, lo->gan_lr, lo->gan_beta1, lo->gan_beta2, lo->eps);
             if (it >= lo->gan_iters / 2) { /* running mean over the second half */
                 double t = (double)(it - lo->gan_iters / 2 + 1);
                 for (size_t k = 0; k < G->np; k++)
