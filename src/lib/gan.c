@@ -213,10 +213,13 @@ static double critic_run(const struct gan_net *D, const double *x, size_t n, con
     at += carve(D, n, 0, nl - 1, 1, ws + at, inj); /* zinj_l: n x w[l+1] */
     double *ub = ws + at, *ub2 = ub + n * mw, *db = ub2 + n * mw, *bp = db + n * mw;
 
+    int pen = 0;
+    for (size_t i = 0; w && i < n; i++)
+        pen |= w[i] != 0;
     forward(D, x, n, act);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; pen && i < n; i++)
         dl[nl - 1][i] = 1;
-    for (size_t l = nl; l-- > 0;) {
+    for (size_t l = nl; pen && l-- > 0;) { /* grad_x D: only the penalty needs it */
         size_t in = D->w[l], out = D->w[l + 1];
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)in, (int)out, 1.0,
                     dl[l], (int)out, D->p + D->off[l], (int)in, 0.0, u[l], (int)in);
@@ -225,16 +228,18 @@ static double critic_run(const struct gan_net *D, const double *x, size_t n, con
                 dl[l - 1][k] = u[l][k] * (1 - act[l][k] * act[l][k]);
     }
     double J = 0;
-    int pen = 0;
     size_t d = D->w[0];
     for (size_t i = 0; i < n; i++) {
+        J += c ? c[i] * act[nl][i] : 0;
+        if (!pen)
+            continue;
         double s = 0;
         for (size_t j = 0; j < d; j++)
             s += u[0][i * d + j] * u[0][i * d + j];
         s = sqrt(s);
-        double wi = w ? w[i] : 0, f = wi != 0 && s > 0 ? 2 * wi * (s - 1) / s : 0;
-        J += (c ? c[i] * act[nl][i] : 0) + wi * (s - 1) * (s - 1);
-        pen |= wi != 0;
+        /* (s - 1)^2 is not differentiable in u_0 at s = 0: no gradient there */
+        double f = s > 0 ? 2 * w[i] * (s - 1) / s : 0;
+        J += w[i] * (s - 1) * (s - 1);
         for (size_t j = 0; j < d; j++)
             ub[i * d + j] = f * u[0][i * d + j];
     }
