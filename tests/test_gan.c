@@ -200,8 +200,14 @@ static void mean_cov(const double *x, size_t n, double mean[2], double cov[3])
  * generated rows' mean and covariance match the rows the GAN learned from
  * (the sample's own, so the tolerances bound the GAN's error, not the
  * sampling error).  Tolerances: mean within 0.1 (0.2 standard deviations),
- * each covariance entry within 0.05 (20 % of the variance 0.25; the
- * correlation 0.6 must show: covariance 0.15 +- 0.05).
+ * each covariance entry within 0.08 (a third of the variance 0.25; the
+ * correlation must show: covariance 0.15 +- 0.08, not 0).  With the default
+ * options the largest errors over ten seeds (of the rows and of the GAN)
+ * were 0.03 and 0.062, and 0.007 and 0.011 with the seeds here.  The GAN
+ * learns the rows standardised by their own mean and deviation, so the
+ * mean mostly checks the mapping back; the covariance and its correlation
+ * are the GAN's work (after one step the generator gives variances near
+ * 0.1 and no correlation: errors up to 0.2).
  */
 static void test_gaussian_cluster(void)
 {
@@ -223,7 +229,7 @@ static void test_gaussian_cluster(void)
     for (int j = 0; j < 2; j++)
         CHECK_NEAR(mg[j], mr[j], 0.1);
     for (int j = 0; j < 3; j++)
-        CHECK_NEAR(cg[j], cr[j], 0.05);
+        CHECK_NEAR(cg[j], cr[j], 0.08);
     printf("  real mean %.3f %.3f cov %.3f %.3f %.3f; generated mean %.3f %.3f cov %.3f %.3f %.3f\n",
            mr[0], mr[1], cr[0], cr[1], cr[2], mg[0], mg[1], cg[0], cg[1], cg[2]);
     /* same seed, same rows */

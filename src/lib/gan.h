@@ -56,8 +56,8 @@ double gan_generator_objective(const struct gan_net *G, const struct gan_net *D,
  * Train a WGAN-GP on the m rows x (m x d, m >= 2) with the gan_* options
  * of lo and randomness from migad_rng_derive(seed, GAN_STREAM), then write
  * `count` generated rows to out (count x d).  MIGAD_OK, MIGAD_EINVAL (bad
- * options), MIGAD_ENOMEM, or MIGAD_EFORMAT when training diverged;
- * message in err.
+ * options, fewer than 2 rows, or a loss that stopped being finite: the
+ * learning rate is too large), or MIGAD_ENOMEM; message in err.
  */
 migad_status gan_generate(const double *x, size_t m, size_t d, const struct migad_learn_opts *lo,
                           uint64_t seed, size_t count, double *out, char *err);
