@@ -2,7 +2,8 @@
 # Command-line tests of `migad train -d svm` and `-d ae` (with `migad
 # score`): a feature CSV written here, train + score, attack bins ranked
 # above normal ones, same seed -> same model bytes, exit codes and messages
-# for bad options, unlabelled input, damaged models.
+# for bad options, unlabelled input, damaged models; svm with --balance gan
+# (WGAN-GP class balancing) and its refusals.
 # Usage: test_cli_learn.sh MIGAD WORK_DIR
 set -u
 MIGAD=$1
@@ -86,8 +87,58 @@ expect "ae bad --activation" 2 "$MIGAD" train -q -d ae --activation sigmoid -i "
 expect "ae bad --lr" 2 "$MIGAD" train -q -d ae --lr -1 -i "$F" -o "$WORK/x.model"
 expect "ae bad --val-frac" 2 "$MIGAD" train -q -d ae --val-frac 1 -i "$F" -o "$WORK/x.model"
 
+# --balance gan (svm only): 200 normal rows, 40 attack rows -> 160 generated
+expect "--help: balancing options" 0 "$MIGAD" train --help
+has "--help: --balance" "$WORK/out" "--balance MODE"
+has "--help: --gan-ratio" "$WORK/out" "--gan-ratio R"
+expect "train svm --balance gan" 0 "$MIGAD" train -d svm --balance gan -i "$F" -o "$WORK/bal.model"
+has "balance: summary" "$WORK/err" "svm fitted on 240 rows x 3 features (and 160 generated attack rows, --balance gan)"
+has "balance: model file version 2" "$WORK/bal.model" "migad-model 2"
+has "balance: model file line" "$WORK/bal.model" "balance gan 160"
+has "no balance: model file version 1" "$WORK/svm.model" "migad-model 1"
+expect "score balanced svm" 0 "$MIGAD" score -q -m "$WORK/bal.model" -i "$F" -o "$WORK/bal.csv"
+separated "svm --balance gan" "$WORK/bal.csv"
+expect "describe balanced svm" 0 "$MIGAD" score -m "$WORK/bal.model" --describe
+has "describe: balance" "$WORK/out" "balance gan 160"
+expect "describe unbalanced svm" 0 "$MIGAD" score -m "$WORK/svm.model" --describe
+has "describe: no balance" "$WORK/out" "balance none"
+expect "train svm --balance gan again" 0 "$MIGAD" train -q -d svm --balance gan -i "$F" -o "$WORK/bal-again.model"
+same "balance: same seed, same bytes" "$WORK/bal-again.model" "$WORK/bal.model"
+expect "train svm --balance gan, options" 0 "$MIGAD" train -d svm --C 4 --gamma 0.5 --balance gan \
+    --gan-ratio 0.5 --gan-iters 100 --gan-critic 2 --gan-lambda 5 --gan-latent 4 \
+    --gan-layers 8,8,8 --gan-lr 5e-4 --gan-batch 16 --seed 9 -i "$F" -o "$WORK/bal2.model"
+has "balance ratio 0.5: 60 rows" "$WORK/err" "(and 60 generated attack rows, --balance gan)"
+expect "--balance none" 0 "$MIGAD" train -q -d svm --balance none -i "$F" -o "$WORK/none.model"
+same "--balance none: the default" "$WORK/none.model" "$WORK/svm.model"
+for d in pca kmeans gmm ae; do
+    expect "$d --balance gan refused" 2 "$MIGAD" train -q -d $d --balance gan -i "$F" -o "$WORK/x.model"
+    has "$d --balance gan: message" "$WORK/err" "--balance gan: only for the supervised detector svm; $d does not learn from attack rows"
+done
+expect "--balance gan without gt" 2 "$MIGAD" train -q -d svm --balance gan -i "$U" -o "$WORK/x.model"
+has "--balance gan without gt: message" "$WORK/err" "--balance gan: needs labelled rows: the input has no gt column"
+head -202 "$F" >"$WORK/one-attack.csv"
+expect "--balance gan, one attack row" 2 "$MIGAD" train -q -d svm --C 1 --gamma 1 --balance gan \
+    -i "$WORK/one-attack.csv" -o "$WORK/x.model"
+has "--balance gan, one attack row: message" "$WORK/err" "needs at least 2 attack (gt != 0) rows to learn from, have 1"
+bad_option() { # OPTION VALUE EXPECTED-MESSAGE
+    expect "bad $1 $2" 2 "$MIGAD" train -q -d svm --balance gan "$1" "$2" -i "$F" -o "$WORK/x.model"
+    has "bad $1 $2: message" "$WORK/err" "$3"
+}
+bad_option --balance smote "invalid --balance 'smote' (none or gan)"
+bad_option --gan-ratio 0 "invalid --gan-ratio '0' (a number in (0, 1000])"
+bad_option --gan-ratio x "invalid --gan-ratio 'x'"
+bad_option --gan-iters 0 "invalid --gan-iters '0' (1 to 1000000)"
+bad_option --gan-critic -1 "invalid --gan-critic '-1'"
+bad_option --gan-lambda -1 "invalid --gan-lambda '-1' (a number >= 0)"
+bad_option --gan-latent 0 "invalid --gan-latent '0' (1 to 4096)"
+bad_option --gan-layers 8,0 "invalid --gan-layers '8,0'"
+bad_option --gan-layers 1,1,1,1,1,1,1,1,1 "invalid --gan-layers"
+bad_option --gan-lr 0 "invalid --gan-lr '0' (a number in (0, 10])"
+bad_option --gan-batch 0 "invalid --gan-batch '0' (1 to 16777216)"
+if [ -e "$WORK/x.model" ]; then fail "a refused training wrote a model"; else ok "no model written when refused"; fi
+
 # damaged models
-for d in svm ae; do
+for d in svm ae bal; do
     sed '5s/./X/' "$WORK/$d.model" >"$WORK/$d-bad.model"
     expect "$d: damaged model refused" 1 "$MIGAD" score -q -m "$WORK/$d-bad.model" -i "$F" -o "$WORK/x.csv"
     has "$d: damaged model: message" "$WORK/err" "damaged model file (checksum mismatch)"

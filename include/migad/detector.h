@@ -13,6 +13,8 @@
  *   gmm     negative log-likelihood under a Gaussian mixture fitted by EM
  *   svm     RBF-kernel SVM decision value, attack side up (needs gt)
  *   ae      autoencoder reconstruction error (options: migad/learn.h)
+ * svm can be fitted on rows topped up with WGAN-GP generated attack rows
+ * (class balancing, migad/learn.h).
  *
  * Model files are specified in docs/model-format.md: text, a magic and a
  * version, doubles as exact hexadecimal floats, an FNV-1a 64-bit checksum.
@@ -106,6 +108,9 @@ const char *migad_model_detector(const struct migad_model *m);
 size_t migad_model_nfeatures(const struct migad_model *m);
 const char *migad_model_feature(const struct migad_model *m, size_t i);
 double migad_model_threshold(const struct migad_model *m);
+/* The class balancing used in training (migad/learn.h) and, when not
+ * NULL, *generated = the rows it generated (not kept in the model). */
+enum migad_balance migad_model_balance(const struct migad_model *m, uint64_t *generated);
 
 /*
  * Write a description of the model to fp, one "key value..." line each,

@@ -4,6 +4,15 @@
  *        labelled rows (gt column), score = decision value, attack side up
  *   ae   fully connected autoencoder (src/lib/ae.c) trained on the normal
  *        rows, score = reconstruction error
+ * and the class balancing of the same paper (section 3.2), for svm only:
+ *   balance = MIGAD_BALANCE_GAN trains a WGAN-GP (src/lib/gan.c) on the
+ *        attack rows (gt != 0) after scaling and adds generated attack rows
+ *        (gt 1, imi 0) to the rows the svm is fitted on, until there are
+ *        gan_ratio x (normal rows) attack rows.  The generated rows are
+ *        not kept; the model records how many there were.  The scaling and
+ *        the threshold use the real rows only.  Refused (MIGAD_EINVAL) for
+ *        the other detectors, which do not learn from attack rows (ae
+ *        fits on the normal rows, kmeans uses gt only to seed centroids).
  *
  * They hang off struct migad_train_opts as `learn`; NULL there means every
  * default below.  migad_learn_opts_init() sets the defaults.
@@ -19,6 +28,13 @@ extern "C" {
 
 #define MIGAD_AE_MAX_LAYERS 16 /* hidden layers at most */
 #define MIGAD_AE_MAX_UNITS 4096 /* units per hidden layer at most */
+#define MIGAD_GAN_MAX_LAYERS 8  /* hidden layers of the GAN's networks at most */
+#define MIGAD_GAN_MAX_UNITS 4096 /* units per hidden layer, latent dimensions at most */
+
+enum migad_balance {
+    MIGAD_BALANCE_NONE = 0, /* fit on the rows as given (default) */
+    MIGAD_BALANCE_GAN,      /* add WGAN-GP generated attack rows (svm) */
+};
 
 struct migad_learn_opts {
     /* svm */
@@ -39,6 +55,17 @@ struct migad_learn_opts {
     unsigned epochs;        /* at most (200) */
     unsigned patience;      /* early stopping: epochs without improvement (10) */
     double val_frac;        /* validation split of the normal rows (0.1) */
+    /* class balancing (svm): WGAN-GP, Gulrajani et al. 2017, Algorithm 1 */
+    enum migad_balance balance; /* MIGAD_BALANCE_NONE (default) */
+    double gan_ratio;       /* attack rows wanted = ratio x normal rows, (0, 1000] (1) */
+    unsigned gan_iters;     /* generator steps (1000) */
+    unsigned gan_critic;    /* critic steps per generator step (5) */
+    double gan_lambda;      /* gradient-penalty weight (10) */
+    size_t gan_latent;      /* noise dimensions of the generator's input (16) */
+    size_t gan_layers[MIGAD_GAN_MAX_LAYERS]; /* hidden widths of both networks */
+    size_t gan_nlayers;     /* 0 = default: 32, 32 */
+    double gan_lr, gan_beta1, gan_beta2; /* Adam (1e-3, 0.5, 0.9; eps as ae's) */
+    size_t gan_batch;       /* rows per critic and generator step (64) */
 };
 
 void migad_learn_opts_init(struct migad_learn_opts *o);

@@ -7,6 +7,7 @@
  * parses options and reports.
  */
 #include <getopt.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,7 @@ static const char help_text[] =
     "      --restarts N     EM runs, the best likelihood kept (default 1)\n"
     "      --max-iter N     EM iterations at most (default 100)\n";
 
-/* after train_learn_help (train_learn.c): svm and ae */
+/* after train_learn_help (train_learn.c): svm, ae and class balancing */
 static const char help_tail[] =
     "\n"
     "Exit status: 0 success, 1 runtime error (unreadable or bad input, write\n"
@@ -331,9 +332,14 @@ static int train(const struct opts *o)
     migad_status st = migad_model_train(&t, &o->t, &m, err);
     if (st == MIGAD_OK)
         st = migad_model_save(m, o->output, err);
+    uint64_t generated = 0;
+    char extra[96] = "";
+    if (st == MIGAD_OK && migad_model_balance(m, &generated) == MIGAD_BALANCE_GAN)
+        snprintf(extra, sizeof extra, " (and %" PRIu64 " generated attack rows, --balance gan)",
+                 generated);
     if (st == MIGAD_OK && !o->quiet)
-        fprintf(stderr, "migad %s: %s fitted on %zu rows x %zu features, threshold %.6g -> %s\n",
-                CMD, o->t.detector, t.nrows, t.ncols, migad_model_threshold(m), o->output);
+        fprintf(stderr, "migad %s: %s fitted on %zu rows x %zu features%s, threshold %.6g -> %s\n",
+                CMD, o->t.detector, t.nrows, t.ncols, extra, migad_model_threshold(m), o->output);
     if (st != MIGAD_OK)
         cli_error(CMD, "%s", err);
     migad_model_free(m);

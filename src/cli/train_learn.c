@@ -1,5 +1,5 @@
 /*
- * migad train: parsing of the svm and ae options (train_learn.h).
+ * migad train: parsing of the svm, ae and balancing options (train_learn.h).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -28,7 +28,19 @@ const char train_learn_help[] =
     "      --batch N        mini-batch rows (default 32)\n"
     "      --epochs N       at most (default 200)\n"
     "      --patience N     stop after N epochs without a better validation error (10)\n"
-    "      --val-frac F     validation split of the normal rows (default 0.1)\n";
+    "      --val-frac F     validation split of the normal rows (default 0.1)\n"
+    "class balancing (svm only; paper 2, section 3.2):\n"
+    "      --balance MODE   none (default) or gan: a WGAN-GP (gradient penalty) learns\n"
+    "                       the attack rows and generated attack rows are added to\n"
+    "                       the rows the svm is fitted on (not kept in the model)\n"
+    "      --gan-ratio R    attack rows wanted = R x normal rows (default 1: equal)\n"
+    "      --gan-iters N    generator steps (default 1000)\n"
+    "      --gan-critic N   critic steps per generator step (default 5)\n"
+    "      --gan-lambda L   gradient-penalty weight (default 10)\n"
+    "      --gan-latent N   noise dimensions of the generator (default 16)\n"
+    "      --gan-layers LIST  hidden widths of generator and critic (default 32,32)\n"
+    "      --gan-lr R       Adam step size (default 1e-3; betas 0.5, 0.9)\n"
+    "      --gan-batch N    rows per step (default 64)\n";
 
 static int bad(const char *opt, const char *val, const char *what)
 {
@@ -46,25 +58,78 @@ static int num(const char *text, double lo, double hi, double *out)
     return 0;
 }
 
-static int parse_layers(const char *arg, struct migad_learn_opts *l)
+/* "W1,W2,..." into layers: at most max_layers widths of 1..max_units. */
+static int parse_layers(const char *arg, size_t *layers, size_t *nlayers, size_t max_layers,
+                        size_t max_units)
 {
     size_t n = 0;
     const char *p = arg;
     for (;;) {
         unsigned long long v = 0;
         const char *s = p;
-        while (*p >= '0' && *p <= '9' && v <= MIGAD_AE_MAX_UNITS)
+        while (*p >= '0' && *p <= '9' && v <= max_units)
             v = v * 10 + (unsigned long long)(*p++ - '0');
-        if (p == s || v == 0 || v > MIGAD_AE_MAX_UNITS || n == MIGAD_AE_MAX_LAYERS)
+        if (p == s || v == 0 || v > max_units || n == max_layers)
             return -1;
-        l->layers[n++] = (size_t)v;
+        layers[n++] = (size_t)v;
         if (*p == '\0')
             break;
         if (*p++ != ',')
             return -1;
     }
-    l->nlayers = n;
+    *nlayers = n;
     return 0;
+}
+
+/* The balancing options; -1 when c is not one of them. */
+static int balance_option(int c, const char *arg, struct migad_learn_opts *l)
+{
+    double f;
+    unsigned long long u;
+    switch (c) {
+    case OPT_L_BALANCE:
+        if (strcmp(arg, "none") == 0) l->balance = MIGAD_BALANCE_NONE;
+        else if (strcmp(arg, "gan") == 0) l->balance = MIGAD_BALANCE_GAN;
+        else return bad("--balance", arg, "none or gan");
+        return 0;
+    case OPT_L_GANRATIO:
+        if (num(arg, 1e-6, 1000, &f) != 0)
+            return bad("--gan-ratio", arg, "a number in (0, 1000]");
+        l->gan_ratio = f;
+        return 0;
+    case OPT_L_GANITERS:
+    case OPT_L_GANCRITIC:
+        if (cli_parse_uint(arg, 1000000, &u) != 0 || u == 0)
+            return bad(c == OPT_L_GANITERS ? "--gan-iters" : "--gan-critic", arg, "1 to 1000000");
+        *(c == OPT_L_GANITERS ? &l->gan_iters : &l->gan_critic) = (unsigned)u;
+        return 0;
+    case OPT_L_GANLAMBDA:
+        if (num(arg, 0, 1e6, &f) != 0)
+            return bad("--gan-lambda", arg, "a number >= 0");
+        l->gan_lambda = f;
+        return 0;
+    case OPT_L_GANLATENT:
+        if (cli_parse_uint(arg, MIGAD_GAN_MAX_UNITS, &u) != 0 || u == 0)
+            return bad("--gan-latent", arg, "1 to 4096");
+        l->gan_latent = (size_t)u;
+        return 0;
+    case OPT_L_GANLAYERS:
+        if (parse_layers(arg, l->gan_layers, &l->gan_nlayers, MIGAD_GAN_MAX_LAYERS,
+                         MIGAD_GAN_MAX_UNITS) != 0)
+            return bad("--gan-layers", arg, "1 to 8 widths of 1 to 4096, comma-separated");
+        return 0;
+    case OPT_L_GANLR:
+        if (num(arg, 1e-12, 10, &f) != 0)
+            return bad("--gan-lr", arg, "a number in (0, 10]");
+        l->gan_lr = f;
+        return 0;
+    case OPT_L_GANBATCH:
+        if (cli_parse_uint(arg, 1u << 24, &u) != 0 || u == 0)
+            return bad("--gan-batch", arg, "1 to 16777216");
+        l->gan_batch = (size_t)u;
+        return 0;
+    }
+    return -1;
 }
 
 int train_learn_option(int c, const char *arg, struct migad_learn_opts *l)
@@ -120,7 +185,7 @@ int train_learn_option(int c, const char *arg, struct migad_learn_opts *l)
         l->svm_eps = f;
         return 0;
     case OPT_L_LAYERS:
-        if (parse_layers(arg, l) != 0)
+        if (parse_layers(arg, l->layers, &l->nlayers, MIGAD_AE_MAX_LAYERS, MIGAD_AE_MAX_UNITS) != 0)
             return bad("--layers", arg, "1 to 16 widths of 1 to 4096, comma-separated");
         return 0;
     case OPT_L_ACT:
@@ -166,5 +231,5 @@ int train_learn_option(int c, const char *arg, struct migad_learn_opts *l)
         l->val_frac = f;
         return 0;
     }
-    return -1;
+    return balance_option(c, arg, l);
 }

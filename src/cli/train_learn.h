@@ -1,6 +1,6 @@
 /*
- * migad train: the options of the svm and ae detectors
- * (include/migad/learn.h), kept apart from cmd_train.c.
+ * migad train: the options of the svm and ae detectors and of the class
+ * balancing (include/migad/learn.h), kept apart from cmd_train.c.
  */
 #ifndef MIGAD_CLI_TRAIN_LEARN_H
 #define MIGAD_CLI_TRAIN_LEARN_H
@@ -12,7 +12,9 @@
 enum {
     OPT_L_C = 512, OPT_L_GAMMA, OPT_L_FOLDS, OPT_L_CLASSW, OPT_L_LAYERS, OPT_L_ACT,
     OPT_L_LAMBDA, OPT_L_LR, OPT_L_BETA1, OPT_L_BETA2, OPT_L_ADAMEPS, OPT_L_BATCH,
-    OPT_L_EPOCHS, OPT_L_PATIENCE, OPT_L_VALFRAC, OPT_L_SVMEPS,
+    OPT_L_EPOCHS, OPT_L_PATIENCE, OPT_L_VALFRAC, OPT_L_SVMEPS, OPT_L_BALANCE, OPT_L_GANRATIO,
+    OPT_L_GANITERS, OPT_L_GANCRITIC, OPT_L_GANLAMBDA, OPT_L_GANLATENT, OPT_L_GANLAYERS,
+    OPT_L_GANLR, OPT_L_GANBATCH,
 };
 
 /* Entries for getopt_long's table. */
@@ -32,7 +34,16 @@ enum {
     { "batch", required_argument, NULL, OPT_L_BATCH },                                   \
     { "epochs", required_argument, NULL, OPT_L_EPOCHS },                                 \
     { "patience", required_argument, NULL, OPT_L_PATIENCE },                             \
-    { "val-frac", required_argument, NULL, OPT_L_VALFRAC }
+    { "val-frac", required_argument, NULL, OPT_L_VALFRAC },                              \
+    { "balance", required_argument, NULL, OPT_L_BALANCE },                               \
+    { "gan-ratio", required_argument, NULL, OPT_L_GANRATIO },                            \
+    { "gan-iters", required_argument, NULL, OPT_L_GANITERS },                            \
+    { "gan-critic", required_argument, NULL, OPT_L_GANCRITIC },                          \
+    { "gan-lambda", required_argument, NULL, OPT_L_GANLAMBDA },                          \
+    { "gan-latent", required_argument, NULL, OPT_L_GANLATENT },                          \
+    { "gan-layers", required_argument, NULL, OPT_L_GANLAYERS },                          \
+    { "gan-lr", required_argument, NULL, OPT_L_GANLR },                                  \
+    { "gan-batch", required_argument, NULL, OPT_L_GANBATCH }
 
 /* Help lines for these options. */
 extern const char train_learn_help[];

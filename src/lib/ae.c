@@ -38,6 +38,7 @@
 
 #include "ae_impl.h"
 #include "detector_impl.h"
+#include "nn.h"
 
 #define AE_MAXW (MIGAD_AE_MAX_LAYERS + 2)
 #define AE_CHUNK 256 /* rows per forward pass when scoring */
@@ -98,12 +99,8 @@ struct ae *ae_create(size_t d, const size_t *hidden, size_t nh, int relu, uint64
         return NULL;
     struct migad_rng rng;
     migad_rng_derive(&rng, seed, 1);
-    for (size_t l = 0; l < a->nl; l++) { /* Glorot & Bengio 2010: U(-r, r) */
-        double r = sqrt(6.0 / (double)(a->w[l] + a->w[l + 1]));
-        double *W = a->p + a->off[l];
-        for (size_t k = 0; k < a->w[l + 1] * a->w[l]; k++)
-            W[k] = (2 * migad_rng_uniform(&rng) - 1) * r;
-    }
+    for (size_t l = 0; l < a->nl; l++)
+        nn_glorot(a->p + a->off[l], a->w[l + 1], a->w[l], &rng);
     return a;
 }
 
@@ -121,19 +118,9 @@ static void forward(const struct ae *a, const double *x, size_t n, double **act)
     act[0] = (double *)x; /* read only */
     for (size_t l = 0; l < a->nl; l++) {
         size_t in = a->w[l], out = a->w[l + 1];
-        const double *W = a->p + a->off[l], *b = W + out * in;
-        double *z = act[l + 1];
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)out, (int)in, 1.0,
-                    act[l], (int)in, W, (int)in, 0.0, z, (int)out);
-        int hidden = l + 1 < a->nl;
-        for (size_t i = 0; i < n; i++) {
-            for (size_t j = 0; j < out; j++) {
-                double v = z[i * out + j] + b[j];
-                if (hidden)
-                    v = a->relu ? (v > 0 ? v : 0) : tanh(v);
-                z[i * out + j] = v;
-            }
-        }
+        const double *W = a->p + a->off[l];
+        enum nn_act f = l + 1 < a->nl ? (a->relu ? NN_RELU : NN_TANH) : NN_LINEAR;
+        nn_dense(act[l], n, in, W, W + out * in, out, f, act[l + 1]);
     }
 }
 
@@ -263,11 +250,12 @@ static int train(struct ae *a, const struct det_input *in, const size_t *tr, siz
 {
     size_t d = in->d, np = a->np, bs = lo->batch < ntr ? lo->batch : ntr;
     size_t *order = malloc(ntr * sizeof *order);
-    double *m = calloc(np, sizeof *m), *v = calloc(np, sizeof *v), *g = malloc(np * sizeof *g);
+    struct nn_adam adam = { calloc(np, sizeof(double)), calloc(np, sizeof(double)), 1, 1 };
+    double *g = malloc(np * sizeof *g);
     double *best = malloc(np * sizeof *best), *xb = malloc(bs * d * sizeof *xb);
     size_t nev = nva ? nva : ntr;
     double *xe = malloc(nev * d * sizeof *xe), *tmp = malloc(nev * sizeof *tmp);
-    int rc = order && m && v && g && best && xb && xe && tmp ? 0 : -1;
+    int rc = order && adam.m && adam.v && g && best && xb && xe && tmp ? 0 : -1;
     if (rc == 0) {
         memcpy(order, tr, ntr * sizeof *order);
         gather(in, nva ? va : tr, nev, xe);
@@ -277,7 +265,6 @@ static int train(struct ae *a, const struct det_input *in, const size_t *tr, siz
     }
     struct migad_rng rng;
     migad_rng_derive(&rng, seed, 2);
-    double b1t = 1, b2t = 1;
     unsigned wait = 0;
     a->epochs = 0;
     for (unsigned ep = 0; rc == 0 && ep < lo->epochs && wait < lo->patience; ep++) {
@@ -289,13 +276,7 @@ static int train(struct ae *a, const struct det_input *in, const size_t *tr, siz
                 rc = -1;
                 break;
             }
-            b1t *= lo->beta1;
-            b2t *= lo->beta2;
-            for (size_t k = 0; k < np; k++) {
-                m[k] = lo->beta1 * m[k] + (1 - lo->beta1) * g[k];
-                v[k] = lo->beta2 * v[k] + (1 - lo->beta2) * g[k] * g[k];
-                a->p[k] -= lo->lr * (m[k] / (1 - b1t)) / (sqrt(v[k] / (1 - b2t)) + lo->eps);
-            }
+            nn_adam_step(&adam, a->p, g, np, lo->lr, lo->beta1, lo->beta2, lo->eps);
         }
         double e = rc == 0 ? mean_error(a, xe, nev, tmp) : NAN;
         if (isnan(e)) {
@@ -314,8 +295,8 @@ static int train(struct ae *a, const struct det_input *in, const size_t *tr, siz
     if (rc == 0)
         memcpy(a->p, best, np * sizeof *best);
     free(order);
-    free(m);
-    free(v);
+    free(adam.m);
+    free(adam.v);
     free(g);
     free(best);
     free(xb);

@@ -6,7 +6,8 @@
  *
  * Training: the selected columns are transformed (optional log1p), the
  * scaling is fitted on those training rows and applied, the detector's fit
- * runs on the scaled copy, then every training row is scored and the
+ * runs on the scaled copy (for svm with balance = gan, followed by
+ * generated attack rows: gan.c), then every training row is scored and the
  * threshold set to the (1 - fpr) quantile of the scores of the normal
  * training rows (gt == 0 when known): with s sorted ascending over m rows,
  *     threshold = s[m - 1 - floor(fpr * m)],
@@ -29,9 +30,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "errbuf.h"
+#include "gan.h"
 
 #define MODEL_MAGIC "migad-model"
-#define MODEL_VERSION 1
+#define MODEL_VERSION 2 /* the newest: 2 adds the balance line (docs/model-format.md) */
 #define MODEL_MAX_BYTES ((size_t)256 << 20)
 #define MODEL_MAX_FEATURES MIGAD_TABLE_MAX_COLS
 
@@ -54,6 +56,8 @@ struct migad_model {
     double *shift, *factor; /* scaled = (t(x) - shift) / factor */
     double threshold;
     double fpr;
+    enum migad_balance balance; /* class balancing used in training */
+    uint64_t generated;         /* rows it generated */
     void *state;
 };
 
@@ -234,6 +238,36 @@ static migad_status check_opts(const struct migad_table *t, const struct migad_t
     return MIGAD_OK;
 }
 
+/* --balance (migad/learn.h): the rows to fit on, the scaled rows plus
+ * generated attack rows (in *extra, to free) when asked for.  Only a
+ * detector that learns from attack rows can use them: svm.  (ae fits on
+ * the normal rows only, pca and gmm ignore the labels, kmeans uses them
+ * only for its initial centroids.) */
+static migad_status balance(const struct detector_ops *ops, const struct det_input *in,
+                            const struct migad_train_opts *o, struct migad_model *m,
+                            struct det_input *fit_in, double **extra, char *err)
+{
+    const struct migad_learn_opts *lo = o->learn;
+    if (!lo || lo->balance == MIGAD_BALANCE_NONE)
+        return MIGAD_OK;
+    if (lo->balance != MIGAD_BALANCE_GAN) {
+        migad_seterr(err, "unknown class balancing");
+        return MIGAD_EINVAL;
+    }
+    if (ops != &detector_svm) {
+        migad_seterr(err, "--balance gan: only for the supervised detector svm; %s does not "
+                     "learn from attack rows", ops->name);
+        return MIGAD_EINVAL;
+    }
+    size_t g;
+    migad_status st = gan_balance(in, lo, o->seed, fit_in, extra, &g, err);
+    if (st == MIGAD_OK) {
+        m->balance = MIGAD_BALANCE_GAN;
+        m->generated = g;
+    }
+    return st;
+}
+
 migad_status migad_model_train(const struct migad_table *t, const struct migad_train_opts *o,
                                struct migad_model **out, char err[MIGAD_ERRBUF_SIZE])
 {
@@ -263,8 +297,12 @@ migad_status migad_model_train(const struct migad_table *t, const struct migad_t
     if (st == MIGAD_OK) {
         fit_scaling(m, x, n);
         apply_scaling(m, x, n);
-        struct det_input in = { x, n, d, t->gt, t->imi };
-        st = ops->fit(&m->state, &in, o, err);
+        struct det_input in = { x, n, d, t->gt, t->imi }, fit_in = in;
+        double *extra = NULL;
+        st = balance(ops, &in, o, m, &fit_in, &extra, err);
+        if (st == MIGAD_OK)
+            st = ops->fit(&m->state, &fit_in, o, err);
+        free(extra);
     }
     if (st == MIGAD_OK && ops->score(m->state, d, x, n, scores) != 0) {
         migad_seterr(err, "out of memory");
@@ -356,6 +394,13 @@ size_t migad_model_nfeatures(const struct migad_model *m) { return m->d; }
 const char *migad_model_feature(const struct migad_model *m, size_t i) { return i < m->d ? m->names[i] : NULL; }
 double migad_model_threshold(const struct migad_model *m) { return m->threshold; }
 
+enum migad_balance migad_model_balance(const struct migad_model *m, uint64_t *generated)
+{
+    if (generated)
+        *generated = m->generated;
+    return m->balance;
+}
+
 /* ---- model file writer -------------------------------------------------- */
 
 static void mw_append(struct mw *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -423,7 +468,9 @@ static uint64_t fnv1a64(const char *p, size_t n)
 migad_status migad_model_encode(const struct migad_model *m, char **buf, size_t *len)
 {
     struct mw w = { 0 };
-    mw_append(&w, "%s %d\n", MODEL_MAGIC, MODEL_VERSION);
+    /* version 1 when there is no balance line, so older readers keep
+     * reading every model trained without balancing */
+    mw_append(&w, "%s %d\n", MODEL_MAGIC, m->balance != MIGAD_BALANCE_NONE ? 2 : 1);
     mw_text(&w, "detector", m->ops->name);
     mw_u64(&w, "features", m->d);
     for (size_t j = 0; j < m->d; j++)
@@ -434,6 +481,8 @@ migad_status migad_model_encode(const struct migad_model *m, char **buf, size_t 
     mw_doubles(&w, "factor", m->factor, m->d);
     mw_doubles(&w, "fpr", &m->fpr, 1);
     mw_doubles(&w, "threshold", &m->threshold, 1);
+    if (m->balance == MIGAD_BALANCE_GAN)
+        mw_append(&w, "balance gan %" PRIu64 "\n", m->generated);
     m->ops->save(m->state, m->d, &w);
     mw_append(&w, "end\n");
     uint64_t h = w.failed ? 0 : fnv1a64(w.buf, w.len);
@@ -584,9 +633,9 @@ int mr_doubles(struct mr *r, const char *key, double *v, size_t n)
 }
 
 /* Check magic, version and checksum; *payload_len = bytes before the
- * checksum line. */
+ * checksum line, *version the format version (1..MODEL_VERSION). */
 static migad_status verify(const char *buf, size_t len, const char *name, size_t *payload_len,
-                           char *err)
+                           int *version, char *err)
 {
     size_t ml = strlen(MODEL_MAGIC);
     if (len < ml + 1 || memcmp(buf, MODEL_MAGIC, ml) != 0 || buf[ml] != ' ') {
@@ -607,18 +656,37 @@ static migad_status verify(const char *buf, size_t len, const char *name, size_t
         migad_seterr(err, "%s: damaged model file (checksum mismatch)", name);
         return MIGAD_EFORMAT;
     }
-    char ver[32];
-    snprintf(ver, sizeof ver, "%s %d\n", MODEL_MAGIC, MODEL_VERSION);
-    if (strncmp(buf, ver, strlen(ver)) != 0) {
-        migad_seterr(err, "%s: model format version not supported (this migad reads version %d)",
-                name, MODEL_VERSION);
-        return MIGAD_EUNSUP;
+    for (*version = 1; *version <= MODEL_VERSION; ++*version) {
+        char ver[32];
+        snprintf(ver, sizeof ver, "%s %d\n", MODEL_MAGIC, *version);
+        if (strncmp(buf, ver, strlen(ver)) == 0)
+            return MIGAD_OK;
     }
-    return MIGAD_OK;
+    migad_seterr(err, "%s: model format version not supported (this migad reads versions 1 to %d)",
+            name, MODEL_VERSION);
+    return MIGAD_EUNSUP;
+}
+
+/* Version 2's "balance gan N" line. */
+static int read_balance(struct mr *r, struct migad_model *m)
+{
+    char *rest, *end;
+    if (mr_key(r, "balance", &rest) != 0)
+        return -1;
+    errno = 0;
+    int bad = strncmp(rest, "gan ", 4) != 0 || rest[4] < '0' || rest[4] > '9';
+    unsigned long long g = bad ? 0 : strtoull(rest + 4, &end, 10);
+    bad = bad || *end != '\0' || errno != 0;
+    free(rest);
+    if (bad)
+        return mr_fail(r, "bad balance line");
+    m->balance = MIGAD_BALANCE_GAN;
+    m->generated = g;
+    return 0;
 }
 
 /* Parse the common header; the model is allocated here. */
-static int read_common(struct mr *r, struct migad_model **out)
+static int read_common(struct mr *r, int version, struct migad_model **out)
 {
     const char *s;
     size_t n;
@@ -654,7 +722,8 @@ static int read_common(struct mr *r, struct migad_model **out)
         return -1;
     m->log1p = (int)lp;
     if (mr_doubles(r, "shift", m->shift, d) || mr_doubles(r, "factor", m->factor, d) ||
-        mr_doubles(r, "fpr", &m->fpr, 1) || mr_doubles(r, "threshold", &m->threshold, 1))
+        mr_doubles(r, "fpr", &m->fpr, 1) || mr_doubles(r, "threshold", &m->threshold, 1) ||
+        (version >= 2 && read_balance(r, m) != 0))
         return -1;
     for (size_t j = 0; j < d; j++)
         if (!(m->factor[j] > 0))
@@ -667,12 +736,13 @@ migad_status migad_model_decode(const char *buf, size_t len, const char *name,
 {
     *out = NULL;
     size_t plen;
-    migad_status st = verify(buf, len, name, &plen, err);
+    int version;
+    migad_status st = verify(buf, len, name, &plen, &version, err);
     if (st != MIGAD_OK)
         return st;
     struct mr r = { .p = buf, .end = buf + plen, .name = name, .err = err };
     struct migad_model *m = NULL;
-    if (read_common(&r, &m) == 0 && m->ops->load(&m->state, m->d, &r) == 0) {
+    if (read_common(&r, version, &m) == 0 && m->ops->load(&m->state, m->d, &r) == 0) {
         const char *s;
         size_t n;
         if (mr_line(&r, &s, &n) != 0 || n != 3 || memcmp(s, "end", 3) != 0 || r.p != r.end)
@@ -749,6 +819,10 @@ migad_status migad_model_describe(const struct migad_model *m, FILE *fp)
     desc_doubles(fp, "factor", m->factor, m->d);
     desc_doubles(fp, "fpr", &m->fpr, 1);
     desc_doubles(fp, "threshold", &m->threshold, 1);
+    if (m->balance == MIGAD_BALANCE_GAN)
+        fprintf(fp, "balance gan %" PRIu64 "\n", m->generated);
+    else
+        fprintf(fp, "balance none\n");
     m->ops->describe(m->state, m->d, fp);
     return ferror(fp) ? MIGAD_EIO : MIGAD_OK;
 }

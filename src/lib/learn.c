@@ -1,5 +1,5 @@
 /*
- * Defaults of the svm and ae training options (include/migad/learn.h).
+ * Defaults of the svm, ae and class-balancing training options (include/migad/learn.h).
  */
 #include <string.h>
 
@@ -21,4 +21,14 @@ void migad_learn_opts_init(struct migad_learn_opts *o)
     o->epochs = 200;
     o->patience = 10;
     o->val_frac = 0.1;
+    o->balance = MIGAD_BALANCE_NONE;
+    o->gan_ratio = 1;
+    o->gan_iters = 1000;
+    o->gan_critic = 5;
+    o->gan_lambda = 10;
+    o->gan_latent = 16;
+    o->gan_lr = 1e-3;
+    o->gan_beta1 = 0.5;
+    o->gan_beta2 = 0.9;
+    o->gan_batch = 64;
 }
