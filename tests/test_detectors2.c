@@ -40,17 +40,6 @@ static double *score_all(const struct migad_model *m, const struct migad_table *
     return s;
 }
 
-/* The describe output of m as one malloc'ed string. */
-static char *describe(const struct migad_model *m)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&buf, &len);
-    migad_model_describe(m, fp);
-    fclose(fp);
-    return buf;
-}
-
 /* Values of the nth line starting with "key " into v (at most max); count. */
 static size_t described(const char *desc, const char *key, int nth, double *v, size_t max)
 {
@@ -191,7 +180,7 @@ static void test_svm_by_hand(void)
     lo.gamma = 0.25;
     struct migad_model *m = train(&t, &o);
     double *s = score_all(m, &t);
-    char *desc = describe(m);
+    char *desc = model_describe_text(m);
     double C, gamma, labels[2], rho, cv, nsv[2];
     CHECK(described(desc, "svm.C", 0, &C, 1) == 1 && C == 2);
     CHECK(described(desc, "svm.gamma", 0, &gamma, 1) == 1 && gamma == 0.25);
@@ -245,7 +234,7 @@ static void test_svm_planted(void)
     struct migad_model *m = train(&t, &o);
     double *s = score_all(m, &q);
     check_separated("svm (cross-validated)", &q, s);
-    char *desc = describe(m);
+    char *desc = model_describe_text(m);
     double cv;
     CHECK(described(desc, "svm.cv_score", 0, &cv, 1) == 1 && cv > 0.95 && cv <= 1);
     free(desc);
@@ -259,7 +248,7 @@ static void test_svm_planted(void)
     m = train(&t, &o);
     s = score_all(m, &q);
     check_separated("svm (balanced)", &q, s);
-    desc = describe(m);
+    desc = model_describe_text(m);
     double w[2];
     CHECK(described(desc, "svm.weights", 0, w, 2) == 2);
     CHECK_NEAR(w[0], 230.0 / 400, 1e-15);
@@ -363,7 +352,7 @@ static void test_ae_planted(void)
     m = train(&t, &o);
     s = score_all(m, &q);
     check_separated("ae (relu 6,2,6)", &q, s);
-    char *desc = describe(m);
+    char *desc = model_describe_text(m);
     CHECK(strstr(desc, "ae.layers 3 6 2 6 3\nae.activation relu\n") != NULL);
     free(desc);
     free(s);

@@ -287,16 +287,6 @@ static char *encode(const struct migad_model *m, size_t *len)
     return buf;
 }
 
-static char *describe(const struct migad_model *m)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&buf, &len);
-    migad_model_describe(m, fp);
-    fclose(fp);
-    return buf;
-}
-
 /* FNV-1a 64 over buf[0..len): re-sign an edited model (docs/model-format.md). */
 static char *resign(const char *payload)
 {
@@ -361,10 +351,10 @@ static void test_balance_svm(void)
     CHECK(l1 == l2 && memcmp(b1, b2, l1) == 0); /* same seed, same bytes */
     CHECK(l1 != l3 || memcmp(b1, b3, l1) != 0); /* another seed, other rows */
     CHECK(b0 && b1 && (l0 != l1 || memcmp(b0, b1, l0) != 0));
-    char *desc = m ? describe(m) : NULL;
+    char *desc = m ? model_describe_text(m) : NULL;
     CHECK(desc && strstr(desc, "\nbalance gan 138\n") != NULL);
     free(desc);
-    desc = plain ? describe(plain) : NULL;
+    desc = plain ? model_describe_text(plain) : NULL;
     CHECK(desc && strstr(desc, "\nbalance none\n") != NULL);
     free(desc);
     /* round trip; damage refused; versions */
@@ -393,13 +383,13 @@ static void test_balance_svm(void)
      * wanted: nothing generated */
     lo.gan_ratio = 0.5;
     CHECK(migad_model_train(&t, &o, &m, err) == MIGAD_OK);
-    desc = m ? describe(m) : NULL;
+    desc = m ? model_describe_text(m) : NULL;
     CHECK(desc && strstr(desc, "\nbalance gan 63\n") != NULL);
     free(desc);
     migad_model_free(m);
     lo.gan_ratio = 0.05;
     CHECK(migad_model_train(&t, &o, &m, err) == MIGAD_OK);
-    desc = m ? describe(m) : NULL;
+    desc = m ? model_describe_text(m) : NULL;
     CHECK(desc && strstr(desc, "\nbalance gan 0\n") != NULL);
     free(desc);
     migad_model_free(m);

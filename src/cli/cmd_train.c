@@ -347,13 +347,19 @@ static int train(const struct opts *o)
     return st == MIGAD_OK ? EXIT_OK : st == MIGAD_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
 }
 
+static void opts_init(struct opts *o)
+{
+    memset(o, 0, sizeof *o);
+    migad_train_opts_init(&o->t);
+    o->t.detector = NULL;
+    migad_learn_opts_init(&o->learn);
+    o->t.learn = &o->learn;
+}
+
 int cmd_train(int argc, char **argv)
 {
-    struct opts o = { 0 };
-    migad_train_opts_init(&o.t);
-    o.t.detector = NULL;
-    migad_learn_opts_init(&o.learn);
-    o.t.learn = &o.learn;
+    struct opts o;
+    opts_init(&o);
     int rc = parse_args(argc, argv, &o);
     if (rc == 0 && o.list) {
         for (size_t i = 0; i < migad_detector_count(); i++)
@@ -378,11 +384,8 @@ int cmd_train(int argc, char **argv)
  */
 int cmd_train_check(int argc, char **argv, const char *what)
 {
-    struct opts o = { 0 };
-    migad_train_opts_init(&o.t);
-    o.t.detector = NULL;
-    migad_learn_opts_init(&o.learn);
-    o.t.learn = &o.learn;
+    struct opts o;
+    opts_init(&o);
     int rc = parse_args(argc, argv, &o);
     if (rc < 0 || (rc == 0 && (o.t.detector || o.input || o.output || o.list))) {
         cli_error(CMD, "%s: -d, -i, -o, --list and --help are not training options here", what);

@@ -1,5 +1,6 @@
 #include "model_damage.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,4 +32,16 @@ int model_damage_accepted(const char *buf, size_t len, const char *name,
     }
     free(copy);
     return accepted;
+}
+
+char *model_describe_text(const struct migad_model *m)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    if (!fp)
+        return NULL;
+    migad_model_describe(m, fp);
+    fclose(fp);
+    return buf;
 }

@@ -1,6 +1,7 @@
 /*
- * Damaged model files for the detector tests: every single-byte flip of an
- * encoded model (four bit patterns per byte) and every truncation of it.
+ * Model helpers of the detector tests: damaged model files (every
+ * single-byte flip of an encoded model, four bit patterns per byte, and
+ * every truncation of it) and a model's description as text.
  */
 #ifndef MIGAD_TEST_MODEL_DAMAGE_H
 #define MIGAD_TEST_MODEL_DAMAGE_H
@@ -14,5 +15,10 @@
  * under the name `name`. */
 int model_damage_accepted(const char *buf, size_t len, const char *name,
                           char err[MIGAD_ERRBUF_SIZE]);
+
+struct migad_model;
+
+/* migad_model_describe(m) as one malloc'ed string (NULL when out of memory). */
+char *model_describe_text(const struct migad_model *m);
 
 #endif
