@@ -36,6 +36,7 @@ struct gmm {
     double *cov;    /* k x d x d covariances */
     double *chol;   /* k x d x d lower Cholesky factors (derived) */
     double *logdet; /* k log-determinants (derived) */
+    double *terms;  /* k x 2: log w_j and d log(2 pi) + log det S_j (derived) */
     double loglik;  /* mean training log-likelihood of the fit */
 };
 
@@ -49,6 +50,7 @@ static void gmm_free(void *state)
     free(g->cov);
     free(g->chol);
     free(g->logdet);
+    free(g->terms);
     free(g);
 }
 
@@ -64,15 +66,17 @@ static struct gmm *gmm_new(size_t k, size_t d)
     g->cov = calloc(k * d * d, sizeof *g->cov);
     g->chol = calloc(k * d * d, sizeof *g->chol);
     g->logdet = calloc(k, sizeof *g->logdet);
-    if (!g->w || !g->mu || !g->cov || !g->chol || !g->logdet) {
+    g->terms = calloc(2 * k, sizeof *g->terms);
+    if (!g->w || !g->mu || !g->cov || !g->chol || !g->logdet || !g->terms) {
         gmm_free(g);
         return NULL;
     }
     return g;
 }
 
-/* Cholesky factors and log-determinants of every covariance; -1 when one
- * is not positive definite. */
+/* Cholesky factors and log-determinants of every covariance, and the
+ * per-component terms of component_logp; -1 when one is not positive
+ * definite. */
 static int factorize(struct gmm *g)
 {
     size_t d = g->d;
@@ -88,6 +92,8 @@ static int factorize(struct gmm *g)
             ld += log(L[a * d + a]);
         }
         g->logdet[j] = 2 * ld;
+        g->terms[2 * j] = log(g->w[j]);
+        g->terms[2 * j + 1] = (double)d * log(2 * M_PI) + g->logdet[j];
     }
     return 0;
 }
@@ -106,7 +112,9 @@ static void component_logp(const struct gmm *g, const double *x, double *lp, dou
             tmp[a] = s / L[a * d + a];
             q += tmp[a] * tmp[a];
         }
-        lp[j] = log(g->w[j]) - 0.5 * ((double)d * log(2 * M_PI) + g->logdet[j] + q);
+        /* log w_j - 0.5 (d log(2 pi) + log det S_j + q), the constant
+         * terms summed once in factorize() in the same order */
+        lp[j] = g->terms[2 * j] - 0.5 * (g->terms[2 * j + 1] + q);
     }
 }
 
