@@ -118,6 +118,14 @@ static void component_logp(const struct gmm *g, const double *x, double *lp, dou
     }
 }
 
+/* exp(x), skipping libm's underflow path (which also sets errno) where
+ * the result is +0 anyway: exp(x) < 2^-1075 for x < -745.2, so it rounds
+ * to 0.  Far-apart components make this the common case in the E step. */
+static double exp_(double x)
+{
+    return x < -746 ? 0.0 : exp(x);
+}
+
 static double logsumexp(const double *v, size_t n)
 {
     double mx = v[0];
@@ -127,7 +135,7 @@ static double logsumexp(const double *v, size_t n)
         return mx;
     double s = 0;
     for (size_t i = 0; i < n; i++)
-        s += exp(v[i] - mx);
+        s += exp_(v[i] - mx);
     return mx + log(s);
 }
 
@@ -140,7 +148,7 @@ static double e_step(const struct gmm *g, const struct det_input *in, double *re
         component_logp(g, in->x + i * in->d, r, tmp);
         double lse = logsumexp(r, g->k);
         for (size_t j = 0; j < g->k; j++)
-            r[j] = exp(r[j] - lse);
+            r[j] = exp_(r[j] - lse);
         total += lse;
     }
     return total / (double)in->n;
