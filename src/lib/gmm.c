@@ -36,6 +36,7 @@ struct gmm {
     double *cov;    /* k x d x d covariances */
     double *chol;   /* k x d x d lower Cholesky factors (derived) */
     double *logdet; /* k log-determinants (derived) */
+    double *terms;  /* k x 2: log w_j and d log(2 pi) + log det S_j (derived) */
     double loglik;  /* mean training log-likelihood of the fit */
 };
 
@@ -49,6 +50,7 @@ static void gmm_free(void *state)
     free(g->cov);
     free(g->chol);
     free(g->logdet);
+    free(g->terms);
     free(g);
 }
 
@@ -64,15 +66,17 @@ static struct gmm *gmm_new(size_t k, size_t d)
     g->cov = calloc(k * d * d, sizeof *g->cov);
     g->chol = calloc(k * d * d, sizeof *g->chol);
     g->logdet = calloc(k, sizeof *g->logdet);
-    if (!g->w || !g->mu || !g->cov || !g->chol || !g->logdet) {
+    g->terms = calloc(2 * k, sizeof *g->terms);
+    if (!g->w || !g->mu || !g->cov || !g->chol || !g->logdet || !g->terms) {
         gmm_free(g);
         return NULL;
     }
     return g;
 }
 
-/* Cholesky factors and log-determinants of every covariance; -1 when one
- * is not positive definite. */
+/* Cholesky factors and log-determinants of every covariance, and the
+ * per-component terms of component_logp; -1 when one is not positive
+ * definite. */
 static int factorize(struct gmm *g)
 {
     size_t d = g->d;
@@ -88,26 +92,59 @@ static int factorize(struct gmm *g)
             ld += log(L[a * d + a]);
         }
         g->logdet[j] = 2 * ld;
+        g->terms[2 * j] = log(g->w[j]);
+        g->terms[2 * j + 1] = (double)d * log(2 * M_PI) + g->logdet[j];
     }
     return 0;
 }
 
-/* log w_j + log N(x | mu_j, S_j) for every component into lp (k). */
+/* log w_j + log N(x | mu_j, S_j) for every component into lp (k); tmp
+ * holds 2 d doubles.  Components are taken two at a time: two independent
+ * chains of the same arithmetic (the divisions of the forward
+ * substitution wait on each other within a component, not across). */
 static void component_logp(const struct gmm *g, const double *x, double *lp, double *tmp)
 {
-    size_t d = g->d;
-    for (size_t j = 0; j < g->k; j++) {
+    size_t d = g->d, j = 0;
+    for (; j + 2 <= g->k; j += 2) {
+        const double *L0 = g->chol + j * d * d, *L1 = L0 + d * d;
+        const double *mu0 = g->mu + j * d, *mu1 = mu0 + d;
+        double *t0 = tmp, *t1 = tmp + d, q0 = 0, q1 = 0;
+        for (size_t a = 0; a < d; a++) { /* forward substitution: L z = x - mu */
+            double s0 = x[a] - mu0[a], s1 = x[a] - mu1[a];
+            for (size_t b = 0; b < a; b++) {
+                s0 -= L0[a * d + b] * t0[b];
+                s1 -= L1[a * d + b] * t1[b];
+            }
+            t0[a] = s0 / L0[a * d + a];
+            t1[a] = s1 / L1[a * d + a];
+            q0 += t0[a] * t0[a];
+            q1 += t1[a] * t1[a];
+        }
+        /* log w_j - 0.5 (d log(2 pi) + log det S_j + q), the constant
+         * terms summed once in factorize() in the same order */
+        lp[j] = g->terms[2 * j] - 0.5 * (g->terms[2 * j + 1] + q0);
+        lp[j + 1] = g->terms[2 * j + 2] - 0.5 * (g->terms[2 * j + 3] + q1);
+    }
+    for (; j < g->k; j++) {
         const double *L = g->chol + j * d * d, *mu = g->mu + j * d;
         double q = 0;
-        for (size_t a = 0; a < d; a++) { /* forward substitution: L z = x - mu */
+        for (size_t a = 0; a < d; a++) {
             double s = x[a] - mu[a];
             for (size_t b = 0; b < a; b++)
                 s -= L[a * d + b] * tmp[b];
             tmp[a] = s / L[a * d + a];
             q += tmp[a] * tmp[a];
         }
-        lp[j] = log(g->w[j]) - 0.5 * ((double)d * log(2 * M_PI) + g->logdet[j] + q);
+        lp[j] = g->terms[2 * j] - 0.5 * (g->terms[2 * j + 1] + q);
     }
+}
+
+/* exp(x), skipping libm's underflow path (which also sets errno) where
+ * the result is +0 anyway: exp(x) < 2^-1075 for x < -745.2, so it rounds
+ * to 0.  Far-apart components make this the common case in the E step. */
+static double exp_(double x)
+{
+    return x < -746 ? 0.0 : exp(x);
 }
 
 static double logsumexp(const double *v, size_t n)
@@ -119,7 +156,7 @@ static double logsumexp(const double *v, size_t n)
         return mx;
     double s = 0;
     for (size_t i = 0; i < n; i++)
-        s += exp(v[i] - mx);
+        s += exp_(v[i] - mx);
     return mx + log(s);
 }
 
@@ -132,15 +169,16 @@ static double e_step(const struct gmm *g, const struct det_input *in, double *re
         component_logp(g, in->x + i * in->d, r, tmp);
         double lse = logsumexp(r, g->k);
         for (size_t j = 0; j < g->k; j++)
-            r[j] = exp(r[j] - lse);
+            r[j] = exp_(r[j] - lse);
         total += lse;
     }
     return total / (double)in->n;
 }
 
-/* M step from responsibilities; -1 when a covariance is not positive
- * definite even with reg_covar. */
-static int m_step(struct gmm *g, const struct det_input *in, const double *resp, double reg)
+/* M step from responsibilities (tmp: 2 d doubles of scratch); -1 when a
+ * covariance is not positive definite even with reg_covar. */
+static int m_step(struct gmm *g, const struct det_input *in, const double *resp, double reg,
+                  double *tmp)
 {
     size_t d = g->d, n = in->n;
     for (size_t j = 0; j < g->k; j++) {
@@ -155,11 +193,17 @@ static int m_step(struct gmm *g, const struct det_input *in, const double *resp,
         for (size_t a = 0; a < d; a++)
             mu[a] /= nk;
         for (size_t i = 0; i < n; i++) {
-            double r = resp[i * g->k + j];
+            /* S_ab += r (x_a - mu_a) (x_b - mu_b), the factors formed once
+             * per row; the same products in the same order */
+            double r = resp[i * g->k + j], *diff = tmp, *rd = tmp + d;
             const double *x = in->x + i * d;
+            for (size_t a = 0; a < d; a++) {
+                diff[a] = x[a] - mu[a];
+                rd[a] = r * diff[a];
+            }
             for (size_t a = 0; a < d; a++)
                 for (size_t b = 0; b <= a; b++)
-                    S[a * d + b] += r * (x[a] - mu[a]) * (x[b] - mu[b]);
+                    S[a * d + b] += rd[a] * diff[b];
         }
         for (size_t a = 0; a < d; a++) {
             for (size_t b = 0; b <= a; b++)
@@ -177,7 +221,7 @@ static struct gmm *em_run(const struct det_input *in, const struct migad_train_o
 {
     size_t n = in->n, d = in->d;
     struct gmm *g = gmm_new(k, d);
-    double *resp = calloc(n * k, sizeof *resp), *tmp = malloc(d * sizeof *tmp);
+    double *resp = calloc(n * k, sizeof *resp), *tmp = malloc(2 * d * sizeof *tmp);
     double *c = malloc(k * d * sizeof *c);
     size_t *assign = malloc(n * sizeof *assign);
     int ok = g && resp && tmp && c && assign;
@@ -189,13 +233,13 @@ static struct gmm *em_run(const struct det_input *in, const struct migad_train_o
     }
     for (size_t i = 0; ok && i < n; i++)
         resp[i * k + assign[i]] = 1;
-    if (ok && m_step(g, in, resp, o->reg_covar) != 0)
+    if (ok && m_step(g, in, resp, o->reg_covar, tmp) != 0)
         ok = 0, *singular = 1;
     unsigned max_iter = o->max_iter ? o->max_iter : 100;
     double prev = -HUGE_VAL;
     for (unsigned it = 0; ok && it < max_iter; it++) {
         double ll = e_step(g, in, resp, tmp);
-        if (m_step(g, in, resp, o->reg_covar) != 0) {
+        if (m_step(g, in, resp, o->reg_covar, tmp) != 0) {
             ok = 0, *singular = 1;
             break;
         }
@@ -256,7 +300,7 @@ static migad_status gmm_fit(void **state, const struct det_input *in,
 static int gmm_score(const void *state, size_t d, const double *x, size_t n, double *out)
 {
     const struct gmm *g = state;
-    double *lp = malloc(g->k * sizeof *lp), *tmp = malloc(d * sizeof *tmp);
+    double *lp = malloc(g->k * sizeof *lp), *tmp = malloc(2 * d * sizeof *tmp);
     int ok = lp && tmp;
     for (size_t i = 0; ok && i < n; i++) {
         component_logp(g, x + i * d, lp, tmp);

@@ -125,35 +125,39 @@ int kmeans_pp(const double *x, size_t n, size_t d, size_t k, struct migad_rng *r
     return 0;
 }
 
-/* Assign rows to centroids; returns the number of changed assignments and
- * the inertia in *inertia. */
+/*
+ * Assign rows to centroids; returns the number of changed assignments and
+ * the inertia in *inertia.  In the same pass, sum (k x d) and count (k)
+ * receive the per-cluster sums and sizes of the new assignment, added up in
+ * row order, exactly as a separate pass over the rows would: one read of
+ * the rows per Lloyd iteration instead of two.
+ */
 static size_t assign_rows(const double *x, size_t n, size_t d, size_t k, const double *c,
-                          size_t *assign, double *inertia)
+                          size_t *assign, double *inertia, double *sum, size_t *count)
 {
     size_t changed = 0;
-    double sum = 0;
+    double total = 0;
+    memset(sum, 0, k * d * sizeof *sum);
+    memset(count, 0, k * sizeof *count);
     for (size_t i = 0; i < n; i++) {
         double dist;
-        size_t j = nearest(x + i * d, c, k, d, &dist);
+        const double *xi = x + i * d;
+        size_t j = nearest(xi, c, k, d, &dist);
         changed += assign[i] != j;
         assign[i] = j;
-        sum += dist;
+        total += dist;
+        count[j]++;
+        for (size_t a = 0; a < d; a++)
+            sum[j * d + a] += xi[a];
     }
-    *inertia = sum;
+    *inertia = total;
     return changed;
 }
 
 /* Move each centroid to the mean of its rows; empty clusters stay. */
-static void update_centroids(const double *x, size_t n, size_t d, size_t k, double *c,
-                             const size_t *assign, double *sum, size_t *count)
+static void update_centroids(size_t d, size_t k, double *c, const double *sum,
+                             const size_t *count)
 {
-    memset(sum, 0, k * d * sizeof *sum);
-    memset(count, 0, k * sizeof *count);
-    for (size_t i = 0; i < n; i++) {
-        count[assign[i]]++;
-        for (size_t j = 0; j < d; j++)
-            sum[assign[i] * d + j] += x[i * d + j];
-    }
     for (size_t j = 0; j < k; j++)
         for (size_t a = 0; count[j] && a < d; a++)
             c[j * d + a] = sum[j * d + a] / (double)count[j];
@@ -173,10 +177,10 @@ double kmeans_lloyd(const double *x, size_t n, size_t d, size_t k, double *centr
     for (size_t i = 0; i < n; i++)
         assign[i] = SIZE_MAX;
     for (unsigned it = 0;; it++) {
-        size_t changed = assign_rows(x, n, d, k, centroids, assign, &inertia);
+        size_t changed = assign_rows(x, n, d, k, centroids, assign, &inertia, sum, count);
         if (changed == 0 || it >= max_iter)
             break;
-        update_centroids(x, n, d, k, centroids, assign, sum, count);
+        update_centroids(d, k, centroids, sum, count);
     }
     free(sum);
     free(count);

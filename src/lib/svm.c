@@ -21,6 +21,19 @@
  * the smaller C, then the smaller gamma.  The final model is then trained
  * on all rows.
  *
+ * The search trains 81 x k models on subsets of the same rows.  When the
+ * n x n kernel matrix fits in SVM_GRID_MAX_BYTES, it is computed once per
+ * gamma and handed to libsvm as a PRECOMPUTED kernel shared by every C and
+ * every fold; each value is computed exactly as libsvm's RBF kernel does
+ * during training (Kernel::kernel_rbf: exp(-gamma (|u|^2 + |v|^2 - 2 u.v)),
+ * the sums taken feature by feature in order), so the solver sees the same
+ * numbers, takes the same steps and ends at the same coefficients as with
+ * RBF rows.  A fold's model is then turned back into an RBF model (its
+ * support vectors are rows) and scores the held-out rows through libsvm
+ * exactly as before.  So the search chooses the same (C, gamma) with the
+ * same score, only faster; the final model is an RBF model as always.
+ * Larger inputs fall back to RBF rows per fold.
+ *
  * The model file holds libsvm's model in full and exactly (hex floats):
  * labels, support-vector counts, rho, gamma, the coefficients and the
  * support vectors (dense, d values each).  Loading rebuilds the
@@ -34,10 +47,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "detector_impl.h"
 
 #define SVM_MAX_SV ((uint64_t)1 << 26)
+/* The search's precomputed kernel matrix, n (n + 2) libsvm nodes, at most. */
+#define SVM_GRID_MAX_BYTES ((size_t)512 << 20)
 
 struct svmdet {
     struct svm_model *model; /* rebuilt form: free_sv = 1, SV[0] owns every node */
@@ -97,13 +113,17 @@ static struct svm_model *model_alloc(size_t l, size_t d)
     return m;
 }
 
-/* Copy libsvm's trained model into the rebuilt layout (dense SVs). */
-static struct svm_model *model_copy(const struct svm_model *t, size_t d)
+/* Copy libsvm's trained model into the rebuilt layout (dense SVs).  With
+ * `x` (n x d rows) the model was trained on a PRECOMPUTED kernel: its
+ * support vectors are row numbers (node 0 holds row + 1), taken from x, and
+ * `gamma` is the RBF kernel's. */
+static struct svm_model *model_copy(const struct svm_model *t, size_t d, const double *x,
+                                    double gamma)
 {
     struct svm_model *m = model_alloc((size_t)t->l, d);
     if (!m)
         return NULL;
-    m->param.gamma = t->param.gamma;
+    m->param.gamma = x ? gamma : t->param.gamma;
     m->rho[0] = t->rho[0];
     for (int c = 0; c < 2; c++) {
         m->label[c] = t->label[c];
@@ -111,8 +131,14 @@ static struct svm_model *model_copy(const struct svm_model *t, size_t d)
     }
     for (int i = 0; i < t->l; i++) {
         m->sv_coef[0][i] = t->sv_coef[0][i];
-        for (const struct svm_node *p = t->SV[i]; p->index != -1; p++)
-            m->SV[i][p->index - 1].value = p->value;
+        if (x) {
+            const double *row = x + ((size_t)t->SV[i][0].value - 1) * d;
+            for (size_t j = 0; j < d; j++)
+                m->SV[i][j].value = row[j];
+        } else {
+            for (const struct svm_node *p = t->SV[i]; p->index != -1; p++)
+                m->SV[i][p->index - 1].value = p->value;
+        }
     }
     return m;
 }
@@ -171,25 +197,149 @@ static void set_param(struct svm_parameter *p, double C, double gamma, double ep
     p->weight = weight;
 }
 
-/* Decision value oriented "attack up" for one node row.  Overflow (rows
- * or model values near DBL_MAX) is clamped: +-inf to +-DBL_MAX, NaN to
- * DBL_MAX (anomalous), so scores are always finite. */
-static double decision(const struct svm_model *m, const struct svm_node *x)
+/*
+ * Decision value of one row (d values), oriented "attack up".  It is what
+ * libsvm's svm_predict_values computes, bit for bit, for a model whose
+ * support vectors have all d nodes (ours always do): Kernel::k_function's
+ * RBF kernel exp(-gamma * sum_j (x_j - sv_j)^2), summed feature by feature
+ * from the first, then f = sum_i coef_i K_i in support-vector order, minus
+ * rho; here without libsvm's three allocations per call and its sparse
+ * index matching.  Overflow (rows or model values near DBL_MAX) is
+ * clamped: +-inf to +-DBL_MAX, NaN to DBL_MAX (anomalous), so scores are
+ * always finite.
+ */
+static double decision(const struct svm_model *m, const double *x, size_t d)
 {
+    const double *coef = m->sv_coef[0], gamma = m->param.gamma;
     double dec = 0;
-    svm_predict_values(m, x, &dec);
+    for (int i = 0; i < m->l; i++) {
+        const struct svm_node *sv = m->SV[i];
+        double sum = 0;
+        for (size_t j = 0; j < d; j++) {
+            double t = x[j] - sv[j].value;
+            sum += t * t;
+        }
+        dec += coef[i] * exp(-gamma * sum);
+    }
+    dec -= m->rho[0];
     dec = m->label[0] == 1 ? dec : -dec;
     return isnan(dec) ? DBL_MAX : dec > DBL_MAX ? DBL_MAX : dec < -DBL_MAX ? -DBL_MAX : dec;
 }
 
-/* Balanced accuracy of (C, gamma) over the folds; NAN when out of memory. */
+/*
+ * The search's kernel matrix for one gamma: row i is libsvm's PRECOMPUTED
+ * form {0: i + 1}, {1: K(x_i, x_1)}, ..., {n: K(x_i, x_n)}, {-1}, so any
+ * subset of the rows is a training problem whose kernel lookups
+ * (x[i][id of j]) land on the right values.
+ */
+struct kmatrix {
+    struct svm_node *space; /* n rows of n + 2 nodes */
+    double *sq;             /* |x_i|^2 as libsvm sums it */
+    size_t n;
+};
+
+/* 0, or -1 when the matrix is too large (fall back to RBF rows) or memory
+ * is short. */
+static int kmatrix_init(struct kmatrix *km, const struct det_input *in)
+{
+    size_t n = in->n, d = in->d, w = n + 2;
+    memset(km, 0, sizeof *km);
+    if (n > SVM_GRID_MAX_BYTES / sizeof(struct svm_node) / w)
+        return -1;
+    /* The solver reads one node from every row per kernel column: with
+     * 4 KiB pages that is a TLB miss each, so ask for huge pages. */
+    size_t bytes = n * w * sizeof *km->space, align = (size_t)2 << 20;
+    void *space = NULL;
+    if (posix_memalign(&space, align, (bytes + align - 1) / align * align) != 0)
+        space = NULL;
+#ifdef MADV_HUGEPAGE
+    if (space)
+        madvise(space, (bytes + align - 1) / align * align, MADV_HUGEPAGE);
+#endif
+    km->space = space;
+    km->sq = malloc((n ? n : 1) * sizeof *km->sq);
+    if (!km->space || !km->sq) {
+        free(km->space);
+        free(km->sq);
+        return -1;
+    }
+    km->n = n;
+    for (size_t i = 0; i < n; i++) {
+        struct svm_node *r = km->space + i * w;
+        const double *xi = in->x + i * d;
+        double sq = 0; /* Kernel::dot(x_i, x_i) */
+        for (size_t j = 0; j < d; j++)
+            sq += xi[j] * xi[j];
+        km->sq[i] = sq;
+        r[0].index = 0;
+        r[0].value = (double)(i + 1);
+        for (size_t j = 1; j <= n; j++)
+            r[j].index = (int)j;
+        r[n + 1].index = -1;
+    }
+    return 0;
+}
+
+static void kmatrix_release(struct kmatrix *km)
+{
+    free(km->space);
+    free(km->sq);
+    memset(km, 0, sizeof *km);
+}
+
+/* Fill the values for gamma: exactly libsvm's Kernel::kernel_rbf,
+ * exp(-gamma * (sq_i + sq_j - 2 * dot(x_i, x_j))), the dot product summed
+ * feature by feature from 0.  It is symmetric bit for bit (each product
+ * commutes, the sums run in the same order), so half of it is computed. */
+static void kmatrix_fill(struct kmatrix *km, const struct det_input *in, double gamma)
+{
+    size_t n = km->n, d = in->d, w = n + 2;
+    for (size_t i = 0; i < n; i++) {
+        const double *xi = in->x + i * d;
+        struct svm_node *r = km->space + i * w;
+        for (size_t j = i; j < n; j++) {
+            const double *xj = in->x + j * d;
+            double dot = 0;
+            for (size_t t = 0; t < d; t++)
+                dot += xi[t] * xj[t];
+            double v = exp(-gamma * (km->sq[i] + km->sq[j] - 2 * dot));
+            r[j + 1].value = v;
+            km->space[j * w + i + 1].value = v;
+        }
+    }
+}
+
+/*
+ * Balanced accuracy of (C, gamma) over the folds; NAN when out of memory.
+ * With km (filled for param->gamma), the folds train on its precomputed
+ * kernel; without, on RBF rows.
+ *
+ * `bar` is the best accuracy found so far (-1: none), `tie_loses` 1 when
+ * that best comes first in (C, gamma) order, so that equalling it is not
+ * enough.  Before each fold, the accuracy this (C, gamma) would reach if
+ * every row not yet tested were right is an upper bound of its final
+ * accuracy (the same formula, monotone in the counts also in floating
+ * point); when it cannot beat the bar, the remaining folds are skipped and
+ * -INFINITY returned: this (C, gamma) cannot be chosen, and the choice and
+ * its score are those of the full search.
+ */
 static double cross_validate(const struct det_input *in, const size_t *fold, unsigned k,
-                             struct svm_parameter *param)
+                             struct svm_parameter *param, const struct kmatrix *km,
+                             double bar, int tie_loses)
 {
     size_t n = in->n, *tr = malloc(n * sizeof *tr), *te = malloc(n * sizeof *te);
-    double hit[2] = { 0, 0 }, tot[2] = { 0, 0 };
+    double hit[2] = { 0, 0 }, tot[2] = { 0, 0 }, all[2] = { 0, 0 };
     int ok = tr && te;
+    for (size_t i = 0; i < n; i++) /* every row is tested in exactly one fold */
+        all[in->gt[i] != 0]++;
     for (unsigned f = 0; f < k && ok; f++) {
+        double best0 = hit[0] + (all[0] - tot[0]), best1 = hit[1] + (all[1] - tot[1]);
+        double ub = 0.5 * (best0 / (all[0] > 0 ? all[0] : 1) + best1 / (all[1] > 0 ? all[1] : 1));
+        if (ub < bar || (ub == bar && tie_loses)) {
+            free(tr);
+            free(te);
+            return -INFINITY;
+        }
         size_t ntr = 0, nte = 0;
         for (size_t i = 0; i < n; i++) {
             if (fold[i] == f)
@@ -200,24 +350,34 @@ static double cross_validate(const struct det_input *in, const size_t *fold, uns
         if (!nte)
             continue;
         struct problem pr = { 0 };
-        ok = problem_make(&pr, in, tr, ntr) == 0;
-        struct svm_model *m = ok ? svm_train(&pr.p, param) : NULL;
+        struct svm_model *m = NULL;
+        if (km) {
+            struct svm_parameter pp = *param;
+            pp.kernel_type = PRECOMPUTED;
+            pr.p.l = (int)ntr;
+            pr.p.y = malloc(ntr * sizeof *pr.p.y);
+            pr.p.x = malloc(ntr * sizeof *pr.p.x);
+            ok = pr.p.y && pr.p.x;
+            for (size_t t = 0; ok && t < ntr; t++) {
+                pr.p.x[t] = km->space + tr[t] * (km->n + 2);
+                pr.p.y[t] = in->gt[tr[t]] != 0 ? 1 : -1;
+            }
+            struct svm_model *pm = ok ? svm_train(&pr.p, &pp) : NULL;
+            m = pm ? model_copy(pm, in->d, in->x, param->gamma) : NULL;
+            if (pm)
+                svm_free_and_destroy_model(&pm);
+        } else {
+            ok = problem_make(&pr, in, tr, ntr) == 0;
+            m = ok ? svm_train(&pr.p, param) : NULL;
+        }
         ok = ok && m;
-        struct svm_node *row = ok ? malloc((in->d + 1) * sizeof *row) : NULL;
-        ok = ok && row;
         for (size_t t = 0; ok && t < nte; t++) {
             size_t i = te[t];
-            for (size_t j = 0; j < in->d; j++) {
-                row[j].index = (int)j + 1;
-                row[j].value = in->x[i * in->d + j];
-            }
-            row[in->d].index = -1;
             int c = in->gt[i] != 0;
-            double f_ = decision(m, row);
+            double f_ = decision(m, in->x + i * in->d, in->d);
             tot[c]++;
             hit[c] += c ? f_ > 0 : f_ <= 0;
         }
-        free(row);
         if (m)
             svm_free_and_destroy_model(&m);
         problem_release(&pr);
@@ -311,28 +471,52 @@ static migad_status svm_fit(void **state, const struct det_input *in,
     struct svm_parameter param;
     migad_status st = MIGAD_OK;
     if (lo->C == 0 || lo->gamma == 0) {
+        /* acc[ci][gi] for C = 2^(ci - 1), gamma = 2^(gi - 7) (or the given
+         * one at index 0); computed gamma by gamma so that one kernel matrix
+         * serves every C, then chosen in (C, gamma) order: the first best.
+         * A (C, gamma) that cannot win is cut short (cross_validate).  The
+         * order of the computation does not change the choice; from the
+         * largest gamma and C down was measured to cut more work short (a
+         * high bar is reached early) on the benchmark rows. */
+        double acc[9][9], bar = -1; /* the best so far: acc[bc][bg] */
+        int nc = lo->C ? 1 : 9, ng = lo->gamma ? 1 : 9, bc = 9, bg = 9;
         size_t *fold = malloc(in->n * sizeof *fold);
         if (!fold || make_folds(in, k, o->seed, fold) != 0)
             st = MIGAD_ENOMEM;
-        for (int ce = -1; ce <= 7 && st == MIGAD_OK; ce++) {
-            double C = lo->C ? lo->C : ldexp(1, ce);
-            for (int ge = -7; ge <= 1 && st == MIGAD_OK; ge++) {
-                double g = lo->gamma ? lo->gamma : ldexp(1, ge);
+        struct kmatrix km;
+        int have_km = st == MIGAD_OK && kmatrix_init(&km, in) == 0;
+        for (int gi = ng - 1; gi >= 0 && st == MIGAD_OK; gi--) {
+            double g = lo->gamma ? lo->gamma : ldexp(1, gi - 7);
+            if (have_km)
+                kmatrix_fill(&km, in, g);
+            for (int ci = nc - 1; ci >= 0 && st == MIGAD_OK; ci--) {
+                double C = lo->C ? lo->C : ldexp(1, ci - 1);
                 set_param(&param, C, g, lo->svm_eps, wlabel, s->weight);
-                double acc = cross_validate(in, fold, k, &param);
-                if (isnan(acc))
+                /* the best so far comes first in (C, gamma) order when its C
+                 * is smaller, or the same with a smaller gamma */
+                int first = bc < ci || (bc == ci && bg < gi);
+                acc[ci][gi] = cross_validate(in, fold, k, &param, have_km ? &km : NULL,
+                                             bar, first);
+                if (isnan(acc[ci][gi]))
                     st = MIGAD_ENOMEM;
-                else if (acc > s->cv_score) {
-                    s->cv_score = acc;
-                    s->C = C;
-                    s->gamma = g;
+                else if (acc[ci][gi] > bar || (acc[ci][gi] == bar && !first)) {
+                    bar = acc[ci][gi];
+                    bc = ci;
+                    bg = gi;
                 }
-                if (lo->gamma)
-                    break;
             }
-            if (lo->C)
-                break;
         }
+        for (int ci = 0; ci < nc && st == MIGAD_OK; ci++) {
+            for (int gi = 0; gi < ng; gi++) {
+                if (acc[ci][gi] > s->cv_score) {
+                    s->cv_score = acc[ci][gi];
+                    s->C = lo->C ? lo->C : ldexp(1, ci - 1);
+                    s->gamma = lo->gamma ? lo->gamma : ldexp(1, gi - 7);
+                }
+            }
+        }
+        if (have_km)
+            kmatrix_release(&km);
         free(fold);
     }
     struct problem pr = { 0 };
@@ -350,7 +534,7 @@ static migad_status svm_fit(void **state, const struct det_input *in,
         } else if (t->l == 0) {
             snprintf(err, MIGAD_ERRBUF_SIZE, "svm: the fit has no support vectors");
             st = MIGAD_EINVAL;
-        } else if (!(s->model = model_copy(t, in->d))) {
+        } else if (!(s->model = model_copy(t, in->d, NULL, 0))) {
             st = MIGAD_ENOMEM;
         }
     }
@@ -371,18 +555,8 @@ static migad_status svm_fit(void **state, const struct det_input *in,
 static int svm_score(const void *state, size_t d, const double *x, size_t n, double *out)
 {
     const struct svmdet *s = state;
-    struct svm_node *row = malloc((d + 1) * sizeof *row);
-    if (!row)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < d; j++) {
-            row[j].index = (int)j + 1;
-            row[j].value = x[i * d + j];
-        }
-        row[d].index = -1;
-        out[i] = decision(s->model, row);
-    }
-    free(row);
+    for (size_t i = 0; i < n; i++)
+        out[i] = decision(s->model, x + i * d, d);
     return 0;
 }
 
