@@ -1,9 +1,23 @@
 #!/bin/sh
 # Install the Debian packages migad needs that are missing (Debian 12).
-# Usage: scripts/deps.sh [build|test]   (default: test = build + test tools)
+# Usage: scripts/deps.sh [build|test|testbed]
+#   build    the compiler and libraries
+#   test     build + the test tools (default)
+#   testbed  only what the real testbed (testbed/migad-testbed) runs: QEMU,
+#            a Debian kernel for the guests, busybox for their initramfs,
+#            nmap and hping3 (attacks), tcpdump (captures), socat (QMP),
+#            iproute2 and ethtool (namespaces, bridges, taps), curl (HTTP
+#            clients), jq (QMP replies), cpio and gzip (the initramfs)
 set -eu
 what=${1:-test}
+case "$what" in
+    build | test | testbed) ;;
+    *) echo "usage: scripts/deps.sh [build|test|testbed]" >&2; exit 2 ;;
+esac
 pkgs="gcc make cmake pkg-config libpcap-dev zlib1g-dev liblapacke-dev libblas-dev libsvm-dev"
+if [ "$what" = testbed ]; then
+    pkgs="qemu-system-x86 linux-image-amd64 busybox-static nmap hping3 tcpdump socat iproute2 ethtool curl jq cpio gzip"
+fi
 if [ "$what" = test ]; then
     # clang: fuzz targets; tshark/tcpdump: independent reference for tests;
     # libxml2-utils: xmllint checks the SVG figures are well-formed;

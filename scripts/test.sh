@@ -6,6 +6,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
+# the real testbed's smoke test (tests/test_testbed_smoke.sh) runs when the
+# machine allows it (root, network namespaces) and needs these
+scripts/deps.sh testbed
 passed=0
 failed=0
 for flavour in dev asan; do
