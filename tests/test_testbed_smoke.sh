@@ -61,10 +61,10 @@ tail -12 "$WORK/tb.log" | sed 's/^/    /'
 if ip netns list | grep -q '^migadtb-'; then fail "namespaces left: $(ip netns list | grep '^migadtb-' | tr '\n' ' ')"; else ok "no namespace left"; fi
 
 # the layout of migad sim
-printf 'run\tattack\tintensity\toverlap\tmdout\tmdin\tgroundtruth\n' >"$WORK/hdr"
+printf 'run\tattack\tintensity\toverlap\tmdout\tmdin\tgroundtruth\tmdout_node\tmdin_node\n' >"$WORK/hdr"
 head -1 "$OUT/runs.tsv" >"$WORK/hdr.got"
 same "runs.tsv header as migad sim's" "$WORK/hdr.got" "$WORK/hdr"
-has "runs.tsv row" "$OUT/runs.tsv" "$(printf 'ns-low-nm\tnetscan\tlow\tNM\tns-low-nm/nodeA-virbr0.pcap\tns-low-nm/nodeB-virbr0.pcap\tns-low-nm/groundtruth.txt')"
+has "runs.tsv row" "$OUT/runs.tsv" "$(printf 'ns-low-nm\tnetscan\tlow\tNM\tns-low-nm/nodeA-virbr0.pcap\tns-low-nm/nodeB-virbr0.pcap\tns-low-nm/groundtruth.txt\tnodeA\tnodeB')"
 for f in nodeA-virbr0.pcap nodeB-virbr0.pcap groundtruth.txt scenario.txt migration.json events.tsv attack.tsv logs/nmap-low.log; do
     if [ -s "$RUN/$f" ]; then ok "$f written"; else fail "$f missing or empty"; fi
 done
