@@ -30,6 +30,26 @@ else ok "another seed, other bytes"; fi
 has "gt attack" "$WORK/r1/groundtruth.txt" "attack 1767225610.000000000 1767225620.000000000 type=netscan intensity=high"
 has "gt migration" "$WORK/r1/groundtruth.txt" "migration 1767225603.000000000 "
 has "gt migration vm" "$WORK/r1/groundtruth.txt" "vm=vm1 mac=52:54:00:0a:00:0b ip=10.10.0.11 from=nodeA to=nodeB"
+# the canonical form of docs/groundtruth.md: its header, sorted by start
+# (the migration at 3 s before the attack at 10 s)
+head -1 "$WORK/r1/groundtruth.txt" >"$WORK/gt.head"
+echo "# migad ground truth (docs/groundtruth.md): kind start end key=value..., times in seconds since 1970-01-01T00:00:00Z" >"$WORK/gt.want"
+same "gt: canonical header" "$WORK/gt.head" "$WORK/gt.want"
+kinds=$(awk 'NR > 1 { printf "%s ", $1 }' "$WORK/r1/groundtruth.txt")
+if [ "$kinds" = "migration attack " ]; then ok "gt: sorted by start"; else fail "gt order: $kinds"; fi
+# derived defaults: the attack in the second half, the migration half way
+# through the normal period, until they are given; whole numbers as such
+expect "--print, duration only" 0 "$MIGAD" sim --print --set duration=120
+has "attack_start follows duration" "$WORK/out" "attack_start = 60"
+has "migration_start follows attack_start" "$WORK/out" "migration_start = 30"
+has "whole numbers" "$WORK/out" "duration = 120"
+expect "--print, attack_start given first" 0 "$MIGAD" sim --print --set attack_start=100 --set duration=120
+has "attack_start kept" "$WORK/out" "attack_start = 100"
+has "migration_start from it" "$WORK/out" "migration_start = 50"
+expect "--print, both given" 0 "$MIGAD" sim --print --set migration_start=7 --set duration=120
+has "migration_start kept" "$WORK/out" "migration_start = 7"
+expect "matrix with duration only" 0 "$MIGAD" sim -q -o "$WORK/m60" --set duration=20 --set vm_ram_mib=16
+has "matrix: 8 runs" "$WORK/m60/runs.tsv" "dos-low-am"
 # extract reads it: gt 1 from second 10, imi > 0 at second 3
 expect "extract the run" 0 "$MIGAD" extract -q -f packets,rarp -l "$WORK/r1/groundtruth.txt" -r "$WORK/r1/nodeB-virbr0.pcap"
 gt10=$(awk -F, '$4 == "1767225610.000000000" { print $7 }' "$WORK/out")

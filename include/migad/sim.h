@@ -56,6 +56,12 @@ struct migad_scenario {
     double dirty_mib_s;     /* guest dirty rate */
     double bandwidth_mib_s; /* migration bandwidth cap */
     double downtime_ms;     /* downtime limit */
+
+    /* Set by migad_scenario_set when the key is given: until then
+     * attack_start follows duration (half of it) and migration_start
+     * follows attack_start (half of it), so --set duration=120 alone makes
+     * a consistent run. */
+    int attack_start_given, migration_start_given;
 };
 
 /* The paper's BC0 defaults (netscan, high, migration in the normal period). */

@@ -6,11 +6,13 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "attack.h"
 #include "http.h"
+#include "migad/labels.h"
 #include "migad/sim.h"
 #include "migration.h"
 #include "mgmt.h"
@@ -66,18 +68,22 @@ static migad_status check(const struct migad_scenario *sc, char *err)
     return MIGAD_OK;
 }
 
+/* The ground truth of the run, in the canonical form of docs/groundtruth.md
+ * (the lines are written to memory, parsed and written back by the labels
+ * module, which sorts them and fixes the header). */
 static migad_status write_gt(const struct migad_scenario *sc, const char *path, migad_ns t0,
                              const struct sim_host *attacker, const struct sim_host *victim,
                              const struct sim_host *vm, const struct sim_migration_result *mr,
                              char *err)
 {
-    FILE *fp = fopen(path, "w");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&text, &len);
     if (!fp) {
-        snprintf(err, MIGAD_ERRBUF_SIZE, "cannot create %.300s: %s", path, strerror(errno));
-        return MIGAD_EIO;
+        snprintf(err, MIGAD_ERRBUF_SIZE, "out of memory");
+        return MIGAD_ENOMEM;
     }
     char a[40], b[40], ip[20], ip2[20];
-    fprintf(fp, "# migad ground truth (docs/groundtruth.md), written by migad sim\n");
     if (sc->attack != MIGAD_ATTACK_NONE) {
         fmt_time(t0 + to_ns(sc->attack_start), a, sizeof a);
         fmt_time(t0 + to_ns(sc->duration), b, sizeof b);
@@ -106,10 +112,17 @@ static migad_status write_gt(const struct migad_scenario *sc, const char *path, 
                 vm->mac[5], ip);
     }
     if (fclose(fp) != 0) {
-        snprintf(err, MIGAD_ERRBUF_SIZE, "cannot write %.300s: %s", path, strerror(errno));
-        return MIGAD_EIO;
+        free(text);
+        snprintf(err, MIGAD_ERRBUF_SIZE, "out of memory");
+        return MIGAD_ENOMEM;
     }
-    return MIGAD_OK;
+    struct migad_labels *l = NULL;
+    migad_status st = migad_labels_parse(text, len, "ground truth", &l, err);
+    free(text);
+    if (st == MIGAD_OK)
+        st = migad_labels_write(l, path, err);
+    migad_labels_free(l);
+    return st;
 }
 
 migad_status migad_sim_run(const struct migad_scenario *sc, const char *dir,

@@ -98,8 +98,30 @@ static void set_err(char *err, const char *what, const char *key, const char *va
     snprintf(err, MIGAD_ERRBUF_SIZE, "%s for '%s': '%s'", what, key, value);
 }
 
+static migad_status set_one(struct migad_scenario *sc, const char *key, const char *value,
+                            char err[MIGAD_ERRBUF_SIZE]);
+
 migad_status migad_scenario_set(struct migad_scenario *sc, const char *key, const char *value,
                                 char err[MIGAD_ERRBUF_SIZE])
+{
+    migad_status st = set_one(sc, key, value, err);
+    if (st != MIGAD_OK)
+        return st;
+    /* the derived defaults: the attack in the second half, the migration
+     * (of a single run) half way through the normal period */
+    if (strcmp(key, "attack_start") == 0)
+        sc->attack_start_given = 1;
+    else if (strcmp(key, "migration_start") == 0)
+        sc->migration_start_given = 1;
+    else if (strcmp(key, "duration") == 0 && !sc->attack_start_given)
+        sc->attack_start = sc->duration / 2;
+    if (!sc->migration_start_given)
+        sc->migration_start = sc->attack_start / 2;
+    return MIGAD_OK;
+}
+
+static migad_status set_one(struct migad_scenario *sc, const char *key, const char *value,
+                            char err[MIGAD_ERRBUF_SIZE])
 {
     const struct key *k = NULL;
     for (size_t i = 0; i < NKEYS; i++)
@@ -269,12 +291,17 @@ migad_status migad_scenario_write(const struct migad_scenario *sc, const char *p
         case K_DBL: {
             double v;
             memcpy(&v, field, sizeof v);
-            /* the shortest form that reads back as the same double */
+            /* whole numbers as such (600, not 6e+02); others in the
+             * shortest form that reads back as the same double */
             char num[40];
-            for (int prec = 1; prec <= 17; prec++) {
-                snprintf(num, sizeof num, "%.*g", prec, v);
-                if (strtod(num, NULL) == v)
-                    break;
+            if (v == floor(v) && fabs(v) < 1e15) {
+                snprintf(num, sizeof num, "%.0f", v);
+            } else {
+                for (int prec = 1; prec <= 17; prec++) {
+                    snprintf(num, sizeof num, "%.*g", prec, v);
+                    if (strtod(num, NULL) == v)
+                        break;
+                }
             }
             fprintf(fp, "%s\n", num);
             break;
