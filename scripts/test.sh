@@ -7,8 +7,10 @@ set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
 # the real testbed's smoke test (tests/test_testbed_smoke.sh) runs when the
-# machine allows it (root, network namespaces) and needs these
-scripts/deps.sh testbed
+# machine allows it (root, network namespaces) and needs these; without them
+# it skips, so a failed install is not fatal
+scripts/deps.sh testbed ||
+    echo "test: the real testbed's tools could not be installed: its smoke test will be skipped"
 passed=0
 failed=0
 for flavour in dev asan; do
