@@ -765,14 +765,14 @@ static int decode_fast(const uint8_t *e, uint32_t caplen, unsigned flags, struct
 {
     if (caplen < 14 + 20 + 8)
         return 0;
-    uint32_t off = 14;
+    /* one optional 802.1Q tag, without a branch (tagged and untagged frames
+     * are mixed at random on a bridge: a branch here is mispredicted) */
     uint16_t type = rd16(e + 12);
-    if (type == ET_VLAN) {
-        p->vlan_id = rd16(e + 14) & 0x0fff;
-        p->vlan_depth = 1;
-        type = rd16(e + 16);
-        off = 18;
-    }
+    uint32_t tagged = type == ET_VLAN;
+    uint32_t off = 14 + 4 * tagged;
+    p->vlan_id = (uint16_t)(rd16(e + 14) & 0x0fff & -tagged);
+    p->vlan_depth = (uint8_t)tagged;
+    type = rd16(e + off - 2);
     const uint8_t *ip = e + off;
     uint32_t left = caplen - off;
     if (type == ET_IPV4) {
