@@ -187,6 +187,8 @@ expect "--train-args: -i refused" 2 "$MIGAD" experiment -o "$WORK/x1" --train-ar
 expect "--train-args: no colon" 2 "$MIGAD" experiment -o "$WORK/x1" --train-args '--log1p'
 expect "--fit: bad value" 2 "$MIGAD" experiment -o "$WORK/x1" --fit some
 expect "--scatter: one name" 2 "$MIGAD" experiment -o "$WORK/x1" --scatter packets
+expect "--scatter: unknown feature" 2 "$MIGAD" experiment -o "$WORK/x1" --scatter packets,nosuch
+has "--scatter: unknown feature: message" "$WORK/err" "'nosuch' is not a feature"
 expect "--bootstrap: not a number" 2 "$MIGAD" experiment -o "$WORK/x1" --bootstrap many
 expect "unknown detector" 2 "$MIGAD" experiment -o "$WORK/x" --detectors pca,bogus
 has "unknown detector: message" "$WORK/err" "unknown detector 'bogus'"

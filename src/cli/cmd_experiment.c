@@ -21,6 +21,7 @@
 #include "experiment.h"
 #include "migad/detector.h"
 #include "migad/eval.h"
+#include "migad/features.h"
 #include "migad/plot.h"
 #include "migad/sim.h"
 #include "migad/table.h"
@@ -282,6 +283,17 @@ static int parse_scatter(struct experiment *e, const char *text)
     }
     exp_text(e->scatter[0], EXP_NAME_LEN, "%.*s", (int)(comma - text), text);
     exp_text(e->scatter[1], EXP_NAME_LEN, "%s", comma + 1);
+    /* the datasets hold the extended features (each a column of its own) */
+    for (int i = 0; i < 2; i++) {
+        int known = 0;
+        for (int f = 0; f < MIGAD_F_COUNT; f++)
+            known |= strcmp(migad_feature_name((enum migad_feature)f), e->scatter[i]) == 0;
+        if (!known) {
+            cli_error(CMD, "--scatter: '%s' is not a feature (see migad extract --list-features)",
+                      e->scatter[i]);
+            return -1;
+        }
+    }
     return 0;
 }
 
