@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +149,17 @@ void cli_progress_done(struct cli_progress *p)
         fflush(stderr);
     }
     p->shown = 0;
+}
+
+int cli_operands(const char *cmd, int argc, char **argv, const char **input)
+{
+    if (optind < argc && input && !*input)
+        *input = argv[optind++];
+    if (optind < argc) {
+        cli_error(cmd, "unexpected argument '%s'", argv[optind]);
+        return EXIT_USAGE;
+    }
+    return 0;
 }
 
 int cli_finish_stdout(const char *cmd)

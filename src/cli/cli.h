@@ -65,4 +65,11 @@ void cli_progress_done(struct cli_progress *p);
 /* Flush stdout and report a write error (a closed pipe, a full disk). */
 int cli_finish_stdout(const char *cmd);
 
+/*
+ * The operands left after getopt (argv[optind..]): the first becomes
+ * *input when input is not NULL and *input is not set yet (as with -i);
+ * any other is an error.  0, or EXIT_USAGE after a message.
+ */
+int cli_operands(const char *cmd, int argc, char **argv, const char **input);
+
 #endif

@@ -485,10 +485,8 @@ static int parse_args(int argc, char **argv, struct experiment *e)
             return EXIT_USAGE;
         }
     }
-    if (optind < argc) {
-        cli_error(CMD, "unexpected argument '%s'", argv[optind]);
+    if (cli_operands(CMD, argc, argv, NULL) != 0)
         return EXIT_USAGE;
-    }
     if (e->traces && (e->seed || e->nsets)) {
         cli_error(CMD, "--seed and --set apply to the simulation, not to --traces");
         return EXIT_USAGE;

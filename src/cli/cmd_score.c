@@ -66,12 +66,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
             return EXIT_USAGE;
         }
     }
-    if (optind < argc && !o->input)
-        o->input = argv[optind++];
-    if (optind < argc) {
-        cli_error(CMD, "unexpected argument '%s'", argv[optind]);
+    if (cli_operands(CMD, argc, argv, &o->input) != 0)
         return EXIT_USAGE;
-    }
     if (!o->model || (!o->input && !o->describe)) {
         cli_error(CMD, "need a model (-m MODEL) and an input (-i FILE)");
         return EXIT_USAGE;

@@ -137,10 +137,8 @@ int cmd_sim(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (optind < argc) {
-        cli_error(CMD, "unexpected argument '%s'", argv[optind]);
+    if (cli_operands(CMD, argc, argv, NULL) != 0)
         return EXIT_USAGE;
-    }
     if (print) {
         if (migad_scenario_write(&sc, "/dev/stdout", err) != MIGAD_OK) {
             cli_error(CMD, "%s", err);
