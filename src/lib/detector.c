@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "errbuf.h"
+#include "readall.h"
 #include "gan.h"
 
 #define MODEL_MAGIC "migad-model"
@@ -767,31 +768,9 @@ migad_status migad_model_load(const char *path, struct migad_model **out,
         migad_seterr(err, "%s: cannot open: %s", path, strerror(errno));
         return MIGAD_EIO;
     }
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    migad_status st = MIGAD_OK;
-    while (buf) {
-        if (len == cap) {
-            char *nb = cap < MODEL_MAX_BYTES ? realloc(buf, cap * 2) : NULL;
-            if (!nb) {
-                st = MIGAD_ENOMEM;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len, fp);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    if (!buf || st != MIGAD_OK) {
-        migad_seterr(err, "%s: model file too large or out of memory", path);
-        st = MIGAD_ENOMEM;
-    } else if (ferror(fp)) {
-        migad_seterr(err, "%s: read error: %s", path, strerror(errno));
-        st = MIGAD_EIO;
-    }
+    char *buf = NULL;
+    size_t len = 0;
+    migad_status st = migad_read_all(fp, path, MODEL_MAX_BYTES, &buf, &len, err);
     fclose(fp);
     if (st == MIGAD_OK)
         st = migad_model_decode(buf, len, path, out, err);

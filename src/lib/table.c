@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "errbuf.h"
+#include "readall.h"
 
 #define QUOTE_MAX 64
 #define MAX_INPUT_BYTES ((size_t)1 << 32) /* 4 GiB */
@@ -383,46 +384,6 @@ migad_status migad_table_parse(struct migad_table *t, const char *text, size_t l
     return st;
 }
 
-/* Read a whole stream into memory. */
-static migad_status slurp(FILE *fp, const char *name, char **out, size_t *outlen, char *err)
-{
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        migad_seterr(err, "%s: out of memory", name);
-        return MIGAD_ENOMEM;
-    }
-    for (;;) {
-        if (n == cap) {
-            if (cap >= MAX_INPUT_BYTES) {
-                free(buf);
-                migad_seterr(err, "%s: file larger than %zu bytes", name, MAX_INPUT_BYTES);
-                return MIGAD_ENOMEM;
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                migad_seterr(err, "%s: out of memory", name);
-                return MIGAD_ENOMEM;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, fp);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(fp)) {
-        free(buf);
-        migad_seterr(err, "%s: read error: %s", name, strerror(errno));
-        return MIGAD_EIO;
-    }
-    *out = buf;
-    *outlen = n;
-    return MIGAD_OK;
-}
-
 migad_status migad_table_read(struct migad_table *t, const char *path,
                               const char *const *features, size_t nfeatures,
                               char err[MIGAD_ERRBUF_SIZE])
@@ -437,7 +398,7 @@ migad_status migad_table_read(struct migad_table *t, const char *path,
     }
     char *buf = NULL;
     size_t len = 0;
-    migad_status st = slurp(fp, name, &buf, &len, err);
+    migad_status st = migad_read_all(fp, name, MAX_INPUT_BYTES, &buf, &len, err);
     if (!is_stdin)
         fclose(fp);
     if (st != MIGAD_OK)
