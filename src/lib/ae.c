@@ -309,11 +309,7 @@ static migad_status ae_fit(void **state, const struct det_input *in,
                            const struct migad_train_opts *o, char *err)
 {
     struct migad_learn_opts dflt;
-    const struct migad_learn_opts *lo = o->learn;
-    if (!lo) {
-        migad_learn_opts_init(&dflt);
-        lo = &dflt;
-    }
+    const struct migad_learn_opts *lo = learn_opts(o, &dflt);
     size_t d = in->d, hidden[MIGAD_AE_MAX_LAYERS], nh = lo->nlayers;
     if (nh == 0) {
         hidden[0] = hidden[2] = (d + 1) / 2;

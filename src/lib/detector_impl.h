@@ -56,6 +56,17 @@ int mr_fits(const struct mr *r, uint64_t count);
 /* Describe helpers: "key v1 v2 ...\n" with %.17g. */
 void desc_doubles(FILE *fp, const char *key, const double *v, size_t n);
 
+/* The svm/ae options of a training: o->learn, or the defaults (put in
+ * *dflt) when it is NULL. */
+static inline const struct migad_learn_opts *learn_opts(const struct migad_train_opts *o,
+                                                        struct migad_learn_opts *dflt)
+{
+    if (o->learn)
+        return o->learn;
+    migad_learn_opts_init(dflt);
+    return dflt;
+}
+
 struct detector_ops {
     const char *name;
     const char *summary;

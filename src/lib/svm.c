@@ -418,11 +418,7 @@ static migad_status svm_fit(void **state, const struct det_input *in,
                             const struct migad_train_opts *o, char *err)
 {
     struct migad_learn_opts dflt;
-    const struct migad_learn_opts *lo = o->learn;
-    if (!lo) {
-        migad_learn_opts_init(&dflt);
-        lo = &dflt;
-    }
+    const struct migad_learn_opts *lo = learn_opts(o, &dflt);
     if (!in->gt) {
         snprintf(err, MIGAD_ERRBUF_SIZE,
                  "svm: needs labelled rows: the input has no gt column");
