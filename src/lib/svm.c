@@ -571,17 +571,17 @@ static void svm_save(const void *state, size_t d, struct mw *w)
     mw_u64(w, "svm.nsv1", (uint64_t)m->nSV[1]);
     mw_doubles(w, "svm.rho", m->rho, 1);
     mw_doubles(w, "svm.coef", m->sv_coef[0], (size_t)m->l);
+    double *v = malloc((d ? d : 1) * sizeof *v); /* one support vector at a time */
+    if (!v) {
+        w->failed = 1;
+        return;
+    }
     for (int i = 0; i < m->l; i++) {
-        double *v = malloc(d * sizeof *v);
-        if (!v) {
-            w->failed = 1;
-            return;
-        }
         for (size_t j = 0; j < d; j++)
             v[j] = m->SV[i][j].value;
         mw_doubles(w, "svm.sv", v, d);
-        free(v);
     }
+    free(v);
 }
 
 static int svm_load(void **state, size_t d, struct mr *r)
