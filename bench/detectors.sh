@@ -52,21 +52,8 @@ if ! "$PY" -c "import sklearn, numpy" 2>/dev/null; then
 fi
 
 # ---- build ---------------------------------------------------------------
-if [ ! -f "$build/CMakeCache.txt" ] && [ "$build" = "$root/build/release" ]; then
-    echo "bench: building $build with scripts/build.sh release" >&2
-    "$root/scripts/build.sh" release >/dev/null 2>&1 ||
-        echo "bench: full build failed; building only what the benchmark needs" >&2
-fi
-if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-fi
-if ! log=$(cmake --build "$build" -j 2 --target bench_det_bench 2>&1); then
-    printf '%s\n' "$log" >&2
-    echo "bench: build failed" >&2
-    exit 1
-fi
-btype=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt")
-[ "$btype" = Release ] || echo "bench: note: $build is a '$btype' build, not Release" >&2
+. "$root/bench/build.sh"
+bench_build bench_det_bench
 det=$build/bench/det_bench
 sk=$root/bench/det_sklearn.py
 

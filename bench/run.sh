@@ -53,26 +53,13 @@ case $runs in ''|*[!0-9]*|0) echo "bench: invalid RUNS '$runs'" >&2; exit 2 ;; e
 case $build in /*) ;; *) build=$(pwd)/$build ;; esac
 
 # ---- build ---------------------------------------------------------------
-if [ ! -f "$build/CMakeCache.txt" ] && [ "$build" = "$root/build/release" ]; then
-    echo "bench: building $build with scripts/build.sh release" >&2
-    "$root/scripts/build.sh" release >/dev/null 2>&1 ||
-        echo "bench: full build failed; building only what the benchmark needs" >&2
-fi
-if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-fi
+. "$root/bench/build.sh"
 targets="bench_gen_capture bench_pcap_loop bench_rss"
 [ -n "${MIGAD:-}" ] || targets="$targets migad-cli"
+bench_build_hint=" (set MIGAD=/path/to/migad to measure a binary built by hand)"
+bench_build_quiet_type=${MIGAD:-}
 # shellcheck disable=SC2086
-if ! log=$(cmake --build "$build" -j "$(nproc)" --target $targets 2>&1); then
-    printf '%s\n' "$log" >&2
-    echo "bench: build failed (set MIGAD=/path/to/migad to measure a binary built by hand)" >&2
-    exit 1
-fi
-btype=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt")
-if [ "$btype" != Release ] && [ -z "${MIGAD:-}" ]; then
-    echo "bench: note: $build is a '$btype' build, not Release" >&2
-fi
+bench_build $targets
 
 gen=$build/bench/gen_capture
 loop=$build/bench/pcap_loop
