@@ -22,6 +22,7 @@
 
 #include "migad/eval.h"
 #include "migad/migad.h"
+#include "migad/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -88,6 +89,10 @@ enum migad_plot_class {
     MIGAD_PLOT_ATTACK,     /* gt = 1: red triangles */
     MIGAD_PLOT_NCLASSES
 };
+
+/* The class of row i of a feature table: attack when gt > 0, else
+ * migration when imi > 0, else normal (a missing column counts as 0). */
+enum migad_plot_class migad_plot_row_class(const struct migad_table *t, size_t i);
 
 /* Feature scatter: point i at (x[i], y[i]) with class cls[i]. */
 struct migad_plot_scatter {

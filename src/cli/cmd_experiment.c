@@ -1212,14 +1212,11 @@ static int draw_scatter(const struct experiment *e, struct exp_data *ds, char *e
     for (int mig = 0; mig < 2; mig++) {
         size_t m = 0;
         for (size_t i = 0; i < n; i++) {
-            int under = t.imi && t.imi[i] > 0;
-            if (under && !mig)
+            if (!mig && t.imi && t.imi[i] > 0)
                 continue;
             x[m] = t.x[i * 2];
             y[m] = t.x[i * 2 + 1];
-            cls[m++] = t.gt && t.gt[i] > 0 ? MIGAD_PLOT_ATTACK
-                       : under             ? MIGAD_PLOT_MIGRATION
-                                           : MIGAD_PLOT_NORMAL;
+            cls[m++] = (unsigned char)migad_plot_row_class(&t, i);
         }
         char title[3 * EXP_NAME_LEN];
         exp_text(title, sizeof title, "%s: %s vs %s, %s migration", ds->name, cols[1], cols[0],

@@ -408,9 +408,7 @@ static int plot_scatter(struct opts *o, struct migad_table *t)
     for (size_t i = 0; i < n; i++) {
         x[i] = t->x[i * 2];
         y[i] = t->x[i * 2 + 1];
-        cls[i] = t->gt && t->gt[i] > 0    ? MIGAD_PLOT_ATTACK
-                 : t->imi && t->imi[i] > 0 ? MIGAD_PLOT_MIGRATION
-                                           : MIGAD_PLOT_NORMAL;
+        cls[i] = (unsigned char)migad_plot_row_class(t, i);
     }
     char title[512];
     if (o->title)

@@ -545,6 +545,15 @@ static const char *const class_style[MIGAD_PLOT_NCLASSES] = {
     "fill=\"#d62728\" fill-opacity=\"0.8\" stroke=\"#7a1516\" stroke-width=\"0.6\"",
 };
 
+enum migad_plot_class migad_plot_row_class(const struct migad_table *t, size_t i)
+{
+    if (t->gt && t->gt[i] > 0)
+        return MIGAD_PLOT_ATTACK;
+    if (t->imi && t->imi[i] > 0)
+        return MIGAD_PLOT_MIGRATION;
+    return MIGAD_PLOT_NORMAL;
+}
+
 /* A marker of class c centred at (x, y), as path commands. */
 static void marker(FILE *fp, int c, double x, double y)
 {
