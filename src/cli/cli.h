@@ -27,7 +27,7 @@ int cmd_extract(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 /* Parse training options only (no -d, -i, -o); an exit status. */
-int cmd_train_check(int argc, char **argv, const char *what);
+int cmd_train_check(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_plot(int argc, char **argv);

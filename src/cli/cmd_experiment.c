@@ -340,13 +340,6 @@ static void av_add_train_args(struct av *a, const struct experiment *e, const ch
     }
 }
 
-static const char *check_what; /* the --train-args being checked, for the message */
-
-static int train_check(int argc, char **argv)
-{
-    return cmd_train_check(argc, argv, check_what);
-}
-
 /* Every --train-args names a chosen detector (or all) and parses as options
  * of migad train: a mistake is reported now, not after the simulation. */
 static int check_train_args(struct experiment *e)
@@ -376,13 +369,12 @@ static int check_train_args(struct experiment *e)
         }
         char what[64];
         exp_text(what, sizeof what, "--train-args for %s", e->det[k]);
-        check_what = what;
         if (a.oom || a.n - 1 > AV_MAX_EXTRA) {
             cli_error(CMD, "%s: too many words (at most %d)", what, AV_MAX_EXTRA);
             av_free(&a);
             return -1;
         }
-        if (av_run(&a, train_check) != EXIT_OK) {
+        if (av_run(&a, cmd_train_check) != EXIT_OK) {
             cli_error(CMD, "%s: not valid options of migad train (see migad train --help)",
                       what);
             return -1;

@@ -376,15 +376,15 @@ int cmd_train(int argc, char **argv)
  * Check a vector of training options without training (for migad
  * experiment's --train-args, before its long steps): the options parse and
  * their values are valid.  The caller gives -d, -i and -o itself: they are
- * refused here.  An exit status; the message names `what`.
+ * refused here.  An exit status (the caller says which options these were).
  */
-int cmd_train_check(int argc, char **argv, const char *what)
+int cmd_train_check(int argc, char **argv)
 {
     struct opts o;
     opts_init(&o);
     int rc = parse_args(argc, argv, &o);
     if (rc < 0 || (rc == 0 && (o.t.detector || o.input || o.output || o.list))) {
-        cli_error(CMD, "%s: -d, -i, -o, --list and --help are not training options here", what);
+        cli_error(CMD, "-d, -i, -o, --list and --help are not training options here");
         rc = EXIT_USAGE;
     }
     free(o.feature_text);
