@@ -49,6 +49,17 @@ expect "stdin" 0 sh -c "\"$MIGAD\" extract -q -r - <\"$B\""
 same "stdin = plain" "$WORK/out" "$WORK/want-stdin"
 expect "stdin gzip" 0 sh -c "\"$MIGAD\" extract -q -r - <\"$WORK/basic.pcap.gz\""
 same "stdin gzip = plain" "$WORK/out" "$WORK/want-stdin"
+# a named pipe (it cannot be peeked at and rewound), plain and compressed
+mkfifo "$WORK/pipe" || fail "mkfifo"
+sed 's/^basic,/pipe,/' "$G/basic.csv" >"$WORK/want-pipe"
+cat "$B" >"$WORK/pipe" &
+expect "named pipe" 0 "$MIGAD" extract -q -r "$WORK/pipe"
+wait
+same "named pipe = plain" "$WORK/out" "$WORK/want-pipe"
+cat "$WORK/basic.pcap.gz" >"$WORK/pipe" &
+expect "named pipe gzip" 0 "$MIGAD" extract -q -r "$WORK/pipe"
+wait
+same "named pipe gzip = plain" "$WORK/out" "$WORK/want-pipe"
 cp "$B" "$WORK/lying-name.pcapng.gz"
 expect "format from magic, not name" 0 "$MIGAD" extract -q -r "$WORK/lying-name.pcapng.gz" --name basic
 same "lying name = plain" "$WORK/out" "$G/basic.csv"
@@ -119,6 +130,8 @@ expect "bad filter" 2 "$MIGAD" extract -r "$B" 'tcp port banana'
 has "bad filter msg" "$WORK/err" "tcp port banana"
 expect "missing file" 1 "$MIGAD" extract -r "$WORK/nope.pcap"
 has "missing file msg" "$WORK/err" "cannot open $WORK/nope.pcap: No such file or directory"
+expect "a directory" 1 "$MIGAD" extract -r "$WORK"
+has "directory msg" "$WORK/err" "cannot open $WORK: Is a directory"
 echo "hello, this is not a capture" >"$WORK/text.pcap"
 expect "not a capture" 1 "$MIGAD" extract -r "$WORK/text.pcap"
 has "not a capture msg" "$WORK/err" "text.pcap: not a capture file"

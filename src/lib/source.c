@@ -8,7 +8,8 @@
  * magic (1f 8b, RFC 1952) is decompressed by zlib behind a stdio stream
  * (fopencookie) that libpcap reads as if it were the plain file.  Standard
  * input cannot be rewound after peeking, so it always goes through zlib,
- * whose gzread passes uncompressed data through unchanged.
+ * whose gzread passes uncompressed data through unchanged; so does a named
+ * pipe or a device given by name.  A regular file is peeked at with pread.
  *
  * Live: the create / set / activate life cycle, non-blocking, nanosecond
  * timestamps when the platform offers them.
@@ -16,11 +17,13 @@
 #include "migad/source.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include "errbuf.h"
@@ -55,11 +58,16 @@ static int gz_cookie_close(void *cookie)
     return gzclose((gzFile)cookie) == Z_OK ? 0 : -1;
 }
 
+/* A stream over fd (taken over, also on failure), or NULL with errno set. */
 static FILE *gz_stream(int fd)
 {
     gzFile gz = gzdopen(fd, "rb");
-    if (!gz)
+    if (!gz) {
+        int e = errno;
+        close(fd);
+        errno = e ? e : ENOMEM;
         return NULL;
+    }
     gzbuffer(gz, 1 << 17);
     cookie_io_functions_t io = { .read = gz_cookie_read, .close = gz_cookie_close };
     FILE *fp = fopencookie(gz, "rb", io);
@@ -129,41 +137,46 @@ migad_status migad_source_open_file(struct migad_source **out, const char *path,
     FILE *fp;
     unsigned char magic[4] = { 0 };
     size_t nmagic = 0;
+    int peeked = 0; /* magic holds the file's first nmagic bytes */
     int is_stdin = strcmp(path, "-") == 0;
     if (is_stdin) {
         int fd = dup(STDIN_FILENO);
         fp = fd >= 0 ? gz_stream(fd) : NULL;
         if (!fp) {
-            if (fd >= 0)
-                close(fd);
             migad_seterr(err, "cannot read standard input: %s", strerror(errno));
             migad_source_free(s);
             return MIGAD_EIO;
         }
     } else {
-        fp = fopen(path, "rb");
-        if (!fp) {
-            migad_seterr(err, "cannot open %s: %s", path, strerror(errno));
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        struct stat st;
+        ssize_t got = 0;
+        int e = fd < 0 || fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+        if (e) {
+            migad_seterr(err, "cannot open %s: %s", path, strerror(e));
+            if (fd >= 0)
+                close(fd);
             migad_source_free(s);
             return MIGAD_EIO;
         }
-        nmagic = fread(magic, 1, sizeof magic, fp);
-        if (nmagic >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
-            int fd = dup(fileno(fp));
-            fclose(fp);
-            fp = NULL;
-            if (fd >= 0 && lseek(fd, 0, SEEK_SET) == 0)
-                fp = gz_stream(fd);
-            else if (fd >= 0)
-                close(fd);
-            if (!fp) {
-                migad_seterr(err, "cannot read %s: %s", path, strerror(errno));
-                migad_source_free(s);
-                return MIGAD_EIO;
-            }
-        } else if (fseek(fp, 0, SEEK_SET) != 0) {
+        peeked = S_ISREG(st.st_mode);
+        if (peeked && (got = pread(fd, magic, sizeof magic, 0)) < 0) {
             migad_seterr(err, "cannot read %s: %s", path, strerror(errno));
-            fclose(fp);
+            close(fd);
+            migad_source_free(s);
+            return MIGAD_EIO;
+        }
+        nmagic = (size_t)got;
+        /* a pipe or a device cannot be peeked at: read like standard input */
+        if (!peeked || (nmagic >= 2 && magic[0] == 0x1f && magic[1] == 0x8b)) {
+            fp = gz_stream(fd);
+        } else if (!(fp = fdopen(fd, "rb"))) {
+            int e2 = errno;
+            close(fd);
+            errno = e2;
+        }
+        if (!fp) {
+            migad_seterr(err, "cannot read %s: %s", path, strerror(errno));
             migad_source_free(s);
             return MIGAD_EIO;
         }
@@ -173,11 +186,11 @@ migad_status migad_source_open_file(struct migad_source **out, const char *path,
     s->pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, perr);
     if (!s->pcap) {
         fclose(fp);
-        if (nmagic > 0 && strstr(perr, "unknown file format")) {
+        if (peeked && nmagic > 0 && strstr(perr, "unknown file format")) {
             char what[128];
             describe_magic(magic, nmagic, what, sizeof what);
             migad_seterr(err, "%s: not a capture file: %s", path, what);
-        } else if (!is_stdin && nmagic == 0) {
+        } else if (peeked && nmagic == 0) {
             migad_seterr(err, "%s: not a capture file: the file is empty", path);
         } else {
             migad_seterr(err, "%s: %s", is_stdin ? "standard input" : path, perr);
