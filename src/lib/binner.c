@@ -50,7 +50,8 @@ struct acc {
     /* IPv4 addresses and flows in one-/two-word tables, IPv6 and other
      * frames in wider ones: the common case hashes less, and an IPv4
      * address never equals an IPv6 one (not even ::ffff:a.b.c.d) */
-    struct ctab src4, src6, dst4, dst6, flows4, flowsx;
+    struct ctab src4, src6, dst4, dst6, flowsx;
+    struct kset2 flows4;    /* no counts needed: the number of flows only */
     struct dtab sport, dport, size; /* 16-bit values indexed directly */
 };
 
@@ -134,14 +135,15 @@ static unsigned needs_of(enum migad_feature f)
     }
 }
 
-/* Apply f / g to every table of an accumulator. */
-static void acc_tables(struct acc *a, void (*f)(struct ctab *), void (*g)(struct dtab *))
+/* Apply f / g / h to every table of an accumulator. */
+static void acc_tables(struct acc *a, void (*f)(struct ctab *), void (*g)(struct dtab *),
+                       void (*h)(struct kset2 *))
 {
     f(&a->src4);
     f(&a->src6);
     f(&a->dst4);
     f(&a->dst6);
-    f(&a->flows4);
+    h(&a->flows4);
     f(&a->flowsx);
     g(&a->sport);
     g(&a->dport);
@@ -215,7 +217,7 @@ migad_status migad_binner_create(struct migad_binner **out, const struct migad_b
         dtab_init(&a->sport, b->k > 32);
         dtab_init(&a->dport, b->k > 32);
         dtab_init(&a->size, b->k > 32);
-        ctab_init(&a->flows4, 2);
+        memset(&a->flows4, 0, sizeof a->flows4);
         ctab_init(&a->flowsx, 5);
     }
     b->ft.max = o.max_flows ? o.max_flows : 1;
@@ -234,7 +236,7 @@ void migad_binner_free(struct migad_binner *b)
         return;
     if (b->ring) {
         for (unsigned i = 0; i < b->k; i++)
-            acc_tables(&b->ring[i], ctab_release, dtab_release);
+            acc_tables(&b->ring[i], ctab_release, dtab_release, kset2_release);
         free(b->ring);
     }
     free(b->ft.slots);
@@ -487,7 +489,7 @@ static int close_acc(struct migad_binner *b, struct acc *a)
     int rc = emit(b, a->index, a->v);
     a->open = 0;
     memset(a->v, 0, sizeof a->v);
-    acc_tables(a, ctab_clear, dtab_clear);
+    acc_tables(a, ctab_clear, dtab_clear, kset2_clear);
     return rc;
 }
 
@@ -608,22 +610,33 @@ static int add_to(struct migad_binner *b, struct acc *a, const struct migad_pkt 
     unsigned need = b->need;
     a->v[MIGAD_F_PACKETS] += 1;
     a->v[MIGAD_F_BYTES] += len;
-    int v4 = p->l3 == MIGAD_L3_IPV4 ||
-             ((p->l3 == MIGAD_L3_ARP || p->l3 == MIGAD_L3_RARP) && arp_has_v4(p));
-    int v6 = p->l3 == MIGAD_L3_IPV6;
-    int is_ip = p->l3 == MIGAD_L3_IPV4 || v6;
+    int is_ip = p->l3 == MIGAD_L3_IPV4 || p->l3 == MIGAD_L3_IPV6;
     int fail = 0;
-    if (need & NEED_SRCIP) {
-        if (v4)
-            fail |= ctab_add1(&a->src4, v4num(&p->src)) < 0;
-        else if (v6)
+    if (p->l3 == MIGAD_L3_IPV4) {
+        /* the common case, in one branch */
+        uint64_t s4 = v4num(&p->src), d4 = v4num(&p->dst);
+        if (need & NEED_SRCIP)
+            fail |= ctab_add1(&a->src4, s4) < 0;
+        if (need & NEED_DSTIP)
+            fail |= ctab_add1(&a->dst4, d4) < 0;
+        if (need & NEED_FLOWS) {
+            /* IPv4 flow in two words: the ordered (address, port)
+             * endpoints (48 bits each) and the protocol */
+            uint16_t sp = p->has_ports ? p->sport : 0, dp = p->has_ports ? p->dport : 0;
+            uint64_t e1 = s4 << 16 | sp, e2 = d4 << 16 | dp;
+            uint64_t lo = e1 < e2 ? e1 : e2, hi = e1 < e2 ? e2 : e1;
+            fail |= kset2_add(&a->flows4, lo | (uint64_t)p->ip_proto << 48, hi) < 0;
+        }
+    } else if (p->l3 == MIGAD_L3_IPV6) {
+        if (need & NEED_SRCIP)
             fail |= ctab_add2(&a->src6, load64(p->src.b), load64(p->src.b + 8)) < 0;
-    }
-    if (need & NEED_DSTIP) {
-        if (v4)
-            fail |= ctab_add1(&a->dst4, v4num(&p->dst)) < 0;
-        else if (v6)
+        if (need & NEED_DSTIP)
             fail |= ctab_add2(&a->dst6, load64(p->dst.b), load64(p->dst.b + 8)) < 0;
+    } else if ((p->l3 == MIGAD_L3_ARP || p->l3 == MIGAD_L3_RARP) && arp_has_v4(p)) {
+        if (need & NEED_SRCIP)
+            fail |= ctab_add1(&a->src4, v4num(&p->src)) < 0;
+        if (need & NEED_DSTIP)
+            fail |= ctab_add1(&a->dst4, v4num(&p->dst)) < 0;
     }
     if (p->has_ports) {
         if (need & NEED_SPORT)
@@ -635,14 +648,6 @@ static int add_to(struct migad_binner *b, struct acc *a, const struct migad_pkt 
         fail |= dtab_add(&a->size, p->wirelen) < 0;
     if (need & NEED_COUNTS)
         add_counts(a, p, is_ip);
-    if ((need & NEED_FLOWS) && p->l3 == MIGAD_L3_IPV4) {
-        /* IPv4 flow in two words: the ordered (address, port) endpoints
-         * (48 bits each) and the protocol */
-        uint16_t sp = p->has_ports ? p->sport : 0, dp = p->has_ports ? p->dport : 0;
-        uint64_t e1 = v4num(&p->src) << 16 | sp, e2 = v4num(&p->dst) << 16 | dp;
-        uint64_t lo = e1 < e2 ? e1 : e2, hi = e1 < e2 ? e2 : e1;
-        fail |= ctab_add2(&a->flows4, lo | (uint64_t)p->ip_proto << 48, hi) < 0;
-    }
     if ((need & NEED_FLOWTAB) || ((need & NEED_FLOWS) && p->l3 != MIGAD_L3_IPV4)) {
         uint64_t w[5];
         int dir;
@@ -751,7 +756,7 @@ static void prefetch_pkt(const struct migad_binner *b, const struct migad_pkt *p
             uint16_t sp = p->has_ports ? p->sport : 0, dp = p->has_ports ? p->dport : 0;
             uint64_t e1 = s4 << 16 | sp, e2 = d4 << 16 | dp;
             uint64_t lo = e1 < e2 ? e1 : e2, hi = e1 < e2 ? e2 : e1;
-            ctab_prefetch2(&a->flows4, lo | (uint64_t)p->ip_proto << 48, hi);
+            kset2_prefetch(&a->flows4, lo | (uint64_t)p->ip_proto << 48, hi);
         }
     }
     if (p->has_ports) {

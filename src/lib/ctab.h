@@ -185,6 +185,58 @@ static inline void ctab_prefetch2(const struct ctab *t, uint64_t k0, uint64_t k1
         __builtin_prefetch(t->slots + 3 * (size_t)(ctab_hash2(k0, k1) >> t->shift), 1);
 }
 
+/* ---- kset2 -------------------------------------------------------------- */
+
+/*
+ * A set of two-word keys, for distinct counts that need no per-key count
+ * (the IPv4 flows of a bin).  Without counts a slot is 16 bytes instead of
+ * ctab's 24, so the same memory holds the table at most a quarter full,
+ * which shortens the probe sequences and the mispredicted branches they
+ * cost.  The first key word must leave bit 63 free: a slot in use has it
+ * set, an empty slot is all zero.
+ */
+struct kset2 {
+    uint64_t *slots;   /* cap * 2 words */
+    uint32_t *used;    /* slot indices in insertion order, n entries */
+    uint32_t cap;      /* power of two, or 0 before the first add */
+    uint32_t shift;    /* 64 - log2(cap) */
+    uint32_t n;        /* keys */
+};
+
+#define KSET2_USED (UINT64_C(1) << 63)
+
+void kset2_release(struct kset2 *t);
+void kset2_clear(struct kset2 *t);
+int kset2_grow(struct kset2 *t);
+
+/* Add key (k0 < 2^63); returns 1 if it is new, 0 if it was there, -1 if
+ * memory ran out. */
+static inline int kset2_add(struct kset2 *t, uint64_t k0, uint64_t k1)
+{
+    if ((t->n + 1) * 4 > t->cap && kset2_grow(t) != 0)
+        return -1;
+    uint64_t w0 = k0 | KSET2_USED;
+    uint32_t mask = t->cap - 1, j = (uint32_t)(ctab_hash2(k0, k1) >> t->shift);
+    for (;;) {
+        uint64_t *s = t->slots + 2 * (size_t)j;
+        if (s[0] == w0 && s[1] == k1)
+            return 0;
+        if (!s[0]) {
+            s[0] = w0;
+            s[1] = k1;
+            t->used[t->n++] = j;
+            return 1;
+        }
+        j = (j + 1) & mask;
+    }
+}
+
+static inline void kset2_prefetch(const struct kset2 *t, uint64_t k0, uint64_t k1)
+{
+    if (t->cap)
+        __builtin_prefetch(t->slots + 2 * (size_t)(ctab_hash2(k0, k1) >> t->shift), 1);
+}
+
 /* Count of a one-word key, 0 when absent. */
 uint64_t ctab_get1(const struct ctab *t, uint64_t key);
 

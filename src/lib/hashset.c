@@ -32,6 +32,54 @@ void ctab_clear(struct ctab *t)
     t->total = 0;
 }
 
+void kset2_release(struct kset2 *t)
+{
+    free(t->slots);
+    free(t->used);
+    memset(t, 0, sizeof *t);
+}
+
+void kset2_clear(struct kset2 *t)
+{
+    for (uint32_t i = 0; i < t->n; i++)
+        t->slots[2 * (size_t)t->used[i]] = 0;
+    t->n = 0;
+}
+
+int kset2_grow(struct kset2 *t)
+{
+    if (t->cap > (UINT32_MAX >> 2))
+        return -1;
+    uint32_t ncap = t->cap ? t->cap * 2 : CTAB_INIT_CAP;
+    uint32_t nshift = 64;
+    for (uint32_t c = ncap; c > 1; c >>= 1)
+        nshift--;
+    uint64_t *nslots = calloc((size_t)ncap * 2, sizeof *nslots);
+    uint32_t *nused = malloc((size_t)(ncap / 4 + 1) * sizeof *nused);
+    if (!nslots || !nused) {
+        free(nslots);
+        free(nused);
+        return -1;
+    }
+    uint32_t mask = ncap - 1;
+    for (uint32_t i = 0; i < t->n; i++) {
+        const uint64_t *s = t->slots + 2 * (size_t)t->used[i];
+        uint32_t j = (uint32_t)(ctab_hash2(s[0] & ~KSET2_USED, s[1]) >> nshift);
+        while (nslots[2 * (size_t)j])
+            j = (j + 1) & mask;
+        nslots[2 * (size_t)j] = s[0];
+        nslots[2 * (size_t)j + 1] = s[1];
+        nused[i] = j;
+    }
+    free(t->slots);
+    free(t->used);
+    t->slots = nslots;
+    t->used = nused;
+    t->cap = ncap;
+    t->shift = nshift;
+    return 0;
+}
+
 /* Slot of a key in a table of 2^(64-shift) slots: the same hashes as the
  * inline adds, so a key lands in the same place whichever adds it. */
 static inline uint32_t slot_of(const uint64_t *k, unsigned words, uint32_t shift)
