@@ -568,9 +568,54 @@ static void test_random_vs_reference(void)
     random_vs_reference(0.05);
 }
 
+/* A flood with spoofed sources: tables far beyond the caches (the batch
+ * path's prefetching switches on), IPv6 flows in the five-word table, and
+ * every key seen twice or once, so distinct counts and the entropy follow
+ * from the construction: N IPv4 sources sending 2 packets each and M IPv6
+ * sources sending 1, all to one IPv4 and one IPv6 address, in one bin. */
+static void test_large_tables(void)
+{
+    enum { N = 300000, M = 20000, T = 2 * N + M, B = 64 };
+    static struct migad_pkt pk2[T];
+    for (int i = 0; i < T; i++) {
+        struct migad_pkt *p = &pk2[i];
+        int k = i < N ? i : i < 2 * N ? 2 * N - 1 - i : i - 2 * N;
+        if (i < 2 * N) {
+            *p = tcp(1000.0, 0, 1024 + (k & 0x7fff), 1, 80, 60);
+            v4(&p->src, 10, (uint8_t)(k >> 16), (uint8_t)(k >> 8), (uint8_t)k);
+        } else {
+            *p = tcp(1000.0, 0, 40000, 1, 443, 80);
+            p->l3 = MIGAD_L3_IPV6;
+            memset(&p->src, 0, sizeof p->src);
+            memset(&p->dst, 0, sizeof p->dst);
+            p->src.b[0] = 0x20;
+            p->src.b[1] = 0x01;
+            p->src.b[14] = (uint8_t)(k >> 8);
+            p->src.b[15] = (uint8_t)k;
+            p->dst.b[0] = 0x20;
+            p->dst.b[15] = 1;
+        }
+        p->ts = S(1000.0) + (migad_ns)i * 1000; /* 0.62 s in all */
+    }
+    struct migad_binner *b = mk(&sk, NULL, "packets,flows,h_srcip,n_srcip,n_dstip");
+    for (int i = 0; i < T; i += B)
+        CHECK_INT(migad_binner_add_batch(b, pk2 + i, (size_t)(T - i < B ? T - i : B)), MIGAD_OK);
+    CHECK_INT(migad_binner_finish(b), MIGAD_OK);
+    CHECK_INT(sk.n, 1);
+    const double *v = sk.rows[0].v;
+    CHECK_INT(v[MIGAD_F_PACKETS], T);
+    CHECK_INT(v[MIGAD_F_FLOWS], N + M);
+    CHECK_INT(v[MIGAD_F_N_SRCIP], N + M);
+    CHECK_INT(v[MIGAD_F_N_DSTIP], 2);
+    /* H = log2 T - (1/T) sum c log2 c, c = 2 for N sources and 1 for M */
+    CHECK_NEAR(v[MIGAD_F_H_SRCIP], log2((double)T) - 2.0 * N / T, 1e-9);
+    migad_binner_free(b);
+}
+
 int main(void)
 {
     RUN(test_one_bin_paper);
+    RUN(test_large_tables);
     RUN(test_entropy_values);
     RUN(test_empty_bins);
     RUN(test_reorder_within_window);

@@ -72,6 +72,15 @@ static inline uint64_t ctab_hash2(uint64_t k0, uint64_t k1)
     return (h ^ (h >> 32)) * CTAB_K1;
 }
 
+/* Hash of a key of w >= 3 words (the flow keys). */
+static inline uint64_t ctab_hashn(const uint64_t *k, unsigned w)
+{
+    uint64_t h = 0;
+    for (unsigned i = 0; i < w; i++)
+        h = (h ^ k[i] ^ (k[i] >> 31)) * CTAB_K2;
+    return (h ^ (h >> 32)) * CTAB_K1;
+}
+
 static inline int ctab_add1(struct ctab *t, uint64_t key)
 {
     if ((t->n + 1) * 2 > t->cap && ctab_grow(t) != 0)
@@ -112,6 +121,30 @@ static inline int ctab_add2(struct ctab *t, uint64_t k0, uint64_t k1)
         }
         if (s[0] == k0 && s[1] == k1) {
             s[2]++;
+            t->total++;
+            return 0;
+        }
+        j = (j + 1) & mask;
+    }
+}
+
+/* ctab_add for a table of five-word keys (the flows that are not IPv4). */
+static inline int ctab_add5(struct ctab *t, const uint64_t *k)
+{
+    if ((t->n + 1) * 2 > t->cap && ctab_grow(t) != 0)
+        return -1;
+    uint32_t mask = t->cap - 1, j = (uint32_t)(ctab_hashn(k, 5) >> t->shift);
+    for (;;) {
+        uint64_t *s = t->slots + 6 * (size_t)j;
+        if (!s[5]) {
+            memcpy(s, k, 5 * sizeof *k);
+            s[5] = 1;
+            t->used[t->n++] = j;
+            t->total++;
+            return 1;
+        }
+        if (s[0] == k[0] && s[1] == k[1] && s[2] == k[2] && s[3] == k[3] && s[4] == k[4]) {
+            s[5]++;
             t->total++;
             return 0;
         }
@@ -165,24 +198,16 @@ static inline int dtab_add(struct dtab *t, uint32_t v)
     return 0;
 }
 
-/* Prefetch the count of v (before a dtab_add a few packets later). */
-static inline void dtab_prefetch(const struct dtab *t, uint32_t v)
-{
-    if (t->counts && v < DTAB_SIZE)
-        __builtin_prefetch(&t->counts[v], 1);
-}
+/* Tables of up to this many slots (4 MiB of 16-byte slots) mostly stay in
+ * the caches between packets: prefetching their slots is not worth the
+ * hashing and the branches. */
+#define CTAB_PREFETCH_MIN (1u << 18)
 
 /* Prefetch the first slot a one- or two-word key would probe. */
 static inline void ctab_prefetch1(const struct ctab *t, uint64_t key)
 {
     if (t->cap)
-        __builtin_prefetch(t->slots + 2 * (size_t)(ctab_hash1(key) >> t->shift), 1);
-}
-
-static inline void ctab_prefetch2(const struct ctab *t, uint64_t k0, uint64_t k1)
-{
-    if (t->cap)
-        __builtin_prefetch(t->slots + 3 * (size_t)(ctab_hash2(k0, k1) >> t->shift), 1);
+        __builtin_prefetch(t->slots + 2 * (size_t)(ctab_hash1(key) >> t->shift), 0, 3);
 }
 
 /* ---- kset2 -------------------------------------------------------------- */
@@ -234,7 +259,7 @@ static inline int kset2_add(struct kset2 *t, uint64_t k0, uint64_t k1)
 static inline void kset2_prefetch(const struct kset2 *t, uint64_t k0, uint64_t k1)
 {
     if (t->cap)
-        __builtin_prefetch(t->slots + 2 * (size_t)(ctab_hash2(k0, k1) >> t->shift), 1);
+        __builtin_prefetch(t->slots + 2 * (size_t)(ctab_hash2(k0, k1) >> t->shift), 0, 3);
 }
 
 /* Count of a one-word key, 0 when absent. */

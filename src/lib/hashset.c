@@ -90,10 +90,7 @@ static inline uint32_t slot_of(const uint64_t *k, unsigned words, uint32_t shift
     } else if (words == 2) {
         h = ctab_hash2(k[0], k[1]);
     } else {
-        h = 0;
-        for (unsigned i = 0; i < words; i++)
-            h = (h ^ k[i] ^ (k[i] >> 31)) * CTAB_K2;
-        h = (h ^ (h >> 32)) * CTAB_K1;
+        h = ctab_hashn(k, words);
     }
     return (uint32_t)(h >> shift);
 }
@@ -140,6 +137,8 @@ int ctab_add(struct ctab *t, const uint64_t *key)
         return ctab_add1(t, key[0]);
     if (w == 2)
         return ctab_add2(t, key[0], key[1]);
+    if (w == 5)
+        return ctab_add5(t, key);
     if ((t->n + 1) * 2 > t->cap && ctab_grow(t) != 0)
         return -1;
     size_t stride = w + 1;
