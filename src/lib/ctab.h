@@ -198,10 +198,10 @@ static inline int dtab_add(struct dtab *t, uint32_t v)
     return 0;
 }
 
-/* Tables of up to this many slots (4 MiB of 16-byte slots) mostly stay in
- * the caches between packets: prefetching their slots is not worth the
- * hashing and the branches. */
-#define CTAB_PREFETCH_MIN (1u << 18)
+/* Tables of up to this many slots (1 MiB of 16-byte slots, a typical L2
+ * cache) mostly stay in the near caches between packets: prefetching their
+ * slots is not worth the hashing and the branches. */
+#define CTAB_PREFETCH_MIN (1u << 16)
 
 /* Prefetch the first slot a one- or two-word key would probe. */
 static inline void ctab_prefetch1(const struct ctab *t, uint64_t key)
