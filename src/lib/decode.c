@@ -722,7 +722,7 @@ int migad_decode_dlt_supported(int dlt)
 /* The fast path's transport part: a whole TCP or UDP header of an
  * unfragmented IP packet whose upper layer measures `rem` bytes, `avail` of
  * them captured.  0 when the general path must decide. */
-static inline __attribute__((always_inline)) int fast_l4(const uint8_t *l4, uint32_t avail, uint8_t proto, uint32_t rem,
+static int fast_l4(const uint8_t *l4, uint32_t avail, uint8_t proto, uint32_t rem,
                    unsigned flags, struct migad_pkt *p)
 {
     uint32_t l4len;
