@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+__attribute__((format(printf, 3, 0)))
 static void vmsg(const char *cmd, const char *kind, const char *fmt, va_list ap)
 {
     fprintf(stderr, "migad%s%s: %s", cmd ? " " : "", cmd ? cmd : "", kind);
