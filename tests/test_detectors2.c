@@ -1,17 +1,21 @@
 /*
  * The learned detectors of seed paper 2, svm (libsvm) and ae
- * (autoencoder): the svm's decision function recomputed by hand from its
- * described support vectors, attack side up; labelled-row errors; planted
+ * (autoencoder): the svm's kernel blocks against libm's exp (rbf.h); the
+ * svm's decision function recomputed by hand from its described support
+ * vectors, attack side up, and a row's score independent of the other rows
+ * scored with it; labelled-row errors; planted
  * anomalies ranked above normal rows on fresh rows; the autoencoder's
  * analytic gradient against central finite differences on tiny nets (tanh
  * and relu); model round trips with identical scores, every single-byte
  * flip and every truncation refused, same seed -> same bytes.
  */
+#include <float.h>
 #include <stdlib.h>
 
 #include "ae_impl.h"
 #include "check.h"
 #include "model_damage.h"
+#include "rbf.h"
 #include "migad/detector.h"
 #include "migad/learn.h"
 #include "migad/rng.h"
@@ -163,6 +167,58 @@ static void test_svm_errors(void)
     }
 }
 
+/*
+ * rbf_block against libm: exp(-gamma sum_j (x_j - v_j)^2), the sum in the
+ * same order, so only exp may differ.  Tolerance 4 DBL_EPSILON relative:
+ * glibc's vector exp was measured within 3 ulp of libm's (rbf.h), and an
+ * ulp is at most DBL_EPSILON relative.  Exact where exp is: a row equal to
+ * the vector gives 1, a far one +0 (argument below RBF_ZERO_BELOW), NaN
+ * stays NaN.  The same row and vector give the same bits in every lane and
+ * whatever the number of vectors.
+ */
+static void test_rbf_block(void)
+{
+    enum { D = 5, NV = 37 };
+    struct migad_rng r;
+    migad_rng_seed(&r, 4);
+    double xt[D * RBF_ROWS], v[NV * D], k[NV * RBF_ROWS], k1[RBF_ROWS];
+    for (size_t i = 0; i < NV * D; i++)
+        v[i] = 2 * migad_rng_normal(&r);
+    for (size_t i = 0; i < D * RBF_ROWS; i++)
+        xt[i] = 2 * migad_rng_normal(&r);
+    for (size_t j = 0; j < D; j++) {
+        xt[j * RBF_ROWS + 1] = v[3 * D + j];    /* row 1 = vector 3 */
+        xt[j * RBF_ROWS + 2] = 40 + v[j];       /* row 2 far from every vector */
+        xt[j * RBF_ROWS + RBF_ROWS - 1] = xt[j * RBF_ROWS]; /* last row = row 0 */
+    }
+    xt[3 * RBF_ROWS + 4] = NAN; /* row 4 */
+    double gamma = 0.3, worst = 0;
+    rbf_block(xt, v, NV, D, gamma, k);
+    for (size_t s = 0; s < NV; s++) {
+        for (size_t row = 0; row < RBF_ROWS; row++) {
+            double sum = 0;
+            for (size_t j = 0; j < D; j++) {
+                double t = xt[j * RBF_ROWS + row] - v[s * D + j];
+                sum += t * t;
+            }
+            double want = exp(-gamma * sum), got = k[s * RBF_ROWS + row];
+            if (row == 4)
+                CHECK(isnan(got));
+            else if (row == 2)
+                CHECK(got == 0 && !signbit(got) && -gamma * sum < RBF_ZERO_BELOW);
+            else
+                worst = fmax(worst, fabs(got - want) / want);
+        }
+        CHECK(k[s * RBF_ROWS + RBF_ROWS - 1] == k[s * RBF_ROWS]);
+    }
+    CHECK(k[3 * RBF_ROWS + 1] == 1);
+    CHECK(worst <= 4 * DBL_EPSILON);
+    if (worst > 4 * DBL_EPSILON)
+        fprintf(stderr, "  rbf_block: relative difference %g from libm\n", worst);
+    rbf_block(xt, v + 5 * D, 1, D, gamma, k1); /* one vector alone */
+    CHECK(memcmp(k1, k + 5 * RBF_ROWS, sizeof k1) == 0);
+}
+
 /* f(x) = sum_i coef_i exp(-gamma |sv_i - x|^2) - rho from the described
  * model, oriented by the described labels, against the scores. */
 static void test_svm_by_hand(void)
@@ -210,6 +266,18 @@ static void test_svm_by_hand(void)
         worst = fmax(worst, fabs(f - s[r]));
     }
     CHECK(worst < 1e-9);
+    /* the rows from the second on, scored without the first (each in
+     * another place of its block of rows): the same bits */
+    struct migad_table u = t;
+    u.nrows--;
+    u.x += 3;
+    u.meta++;
+    u.gt++;
+    u.imi = t.imi ? t.imi + 1 : NULL;
+    double *s1 = calloc(u.nrows, sizeof *s1);
+    CHECK(migad_model_score(m, &u, "mem.csv", s1, NULL, err) == MIGAD_OK);
+    CHECK(memcmp(s1, s + 1, u.nrows * sizeof *s1) == 0);
+    free(s1);
     /* separable rows: every training row on its side */
     int wrong = 0;
     for (size_t r = 0; r < t.nrows; r++)
@@ -420,6 +488,7 @@ static void test_model_files(void)
 
 int main(void)
 {
+    RUN(test_rbf_block);
     RUN(test_svm_errors);
     RUN(test_svm_by_hand);
     RUN(test_svm_planted);

@@ -26,20 +26,29 @@
  * gamma and handed to libsvm as a PRECOMPUTED kernel shared by every C and
  * every fold; each value is computed exactly as libsvm's RBF kernel does
  * during training (Kernel::kernel_rbf: exp(-gamma (|u|^2 + |v|^2 - 2 u.v)),
- * the sums taken feature by feature in order), so the solver sees the same
- * numbers, takes the same steps and ends at the same coefficients as with
- * RBF rows.  A fold's model is then turned back into an RBF model (its
- * support vectors are rows) and scores the held-out rows through libsvm
- * exactly as before.  So the search chooses the same (C, gamma) with the
- * same score, only faster; the final model is an RBF model as always.
- * Larger inputs fall back to RBF rows per fold.
+ * the sums taken feature by feature in order, libm's exp), so the solver
+ * sees the same numbers, takes the same steps and ends at the same
+ * coefficients as with RBF rows.  A fold's model (its support vectors are
+ * rows) then scores the held-out rows with the decision function below.
+ * Larger inputs fall back to RBF rows per fold.  The folds of a (C, gamma)
+ * are trained in the order of the errors they gave the (C, gamma) tried
+ * before, the largest first, so that one that cannot win is found out
+ * early (cross_validate); the order changes neither the accuracy nor the
+ * choice.
+ *
+ * Scoring (svm_fn_eval) computes f densely: rows in blocks against blocks
+ * of support vectors, the squared distances summed feature by feature from
+ * the first as libsvm's svm_predict_values does, exp of a whole block at
+ * once (rbf.h: glibc's vector exp, within 3 ulp of libm's), then f summed
+ * in support-vector order.  So a score differs from libsvm's only through
+ * the rounding of exp: measured at most 8e-16 of sum_i |coef_i K_i|
+ * (bench/README.md).
  *
  * The model file holds libsvm's model in full and exactly (hex floats):
  * labels, support-vector counts, rho, gamma, the coefficients and the
- * support vectors (dense, d values each).  Loading rebuilds the
- * struct svm_model; a trained model is converted to the same rebuilt form
- * before use, so scores before and after a round trip are identical.
- * libsvm's own text files (%.17g / %.8g) are not used.
+ * support vectors (dense, d values each).  A fitted or loaded model keeps
+ * them as dense arrays (struct svmdet), so scores before and after a round
+ * trip are identical.  libsvm's own text files (%.17g / %.8g) are not used.
  */
 #include <float.h>
 #include <libsvm/svm.h>
@@ -50,18 +59,29 @@
 #include <sys/mman.h>
 
 #include "detector_impl.h"
+#include "rbf.h"
+
+/* The kernel matrix must be libsvm's bit for bit: no sum fused into fma
+ * (GCC does not fuse in ISO C mode, Clang does within an expression unless
+ * told). */
+#ifdef __clang__
+#pragma STDC FP_CONTRACT OFF
+#endif
 
 #define SVM_MAX_SV ((uint64_t)1 << 26)
 /* The search's precomputed kernel matrix, n (n + 2) libsvm nodes, at most. */
 #define SVM_GRID_MAX_BYTES ((size_t)512 << 20)
 
 struct svmdet {
-    struct svm_model *model; /* rebuilt form: free_sv = 1, SV[0] owns every node */
     double C, gamma;
-    double eps;              /* libsvm's stopping tolerance used */
-    double weight[2];        /* class weights used: normal, attack */
-    double cv_score;         /* balanced accuracy of the chosen (C, gamma); -1 = not searched */
-    double sign;             /* +1 when label[0] is the attack class, else -1 */
+    double eps;        /* libsvm's stopping tolerance used */
+    double weight[2];  /* class weights used: normal, attack */
+    double cv_score;   /* balanced accuracy of the chosen (C, gamma); -1 = not searched */
+    int label[2];      /* libsvm's class order: +1 -1 or -1 +1 */
+    size_t nsv[2];     /* support vectors of label[0], label[1] */
+    double rho;
+    double *coef;      /* nsv[0] + nsv[1] coefficients y_i alpha_i */
+    double *sv;        /* the support vectors, (nsv[0] + nsv[1]) x d, row-major */
 };
 
 /* libsvm prints progress through this hook; the library never prints. */
@@ -72,75 +92,36 @@ static void svmdet_free(void *state)
     struct svmdet *s = state;
     if (!s)
         return;
-    if (s->model)
-        svm_free_and_destroy_model(&s->model);
+    free(s->coef);
+    free(s->sv);
     free(s);
 }
 
-/* An empty model in the rebuilt layout for l >= 1 support vectors of d values;
- * every part malloc'ed as svm_free_model_content expects. */
-static struct svm_model *model_alloc(size_t l, size_t d)
+/* Room for l >= 1 support vectors of d values; 0, or -1 when out of memory. */
+static int svmdet_alloc(struct svmdet *s, size_t l, size_t d)
 {
-    struct svm_model *m = calloc(1, sizeof *m);
-    if (!m)
-        return NULL;
-    m->free_sv = 1;
-    m->nr_class = 2;
-    m->l = (int)l;
-    m->SV = calloc(l, sizeof *m->SV); /* l >= 1 */
-    m->sv_coef = calloc(1, sizeof *m->sv_coef);
-    m->rho = calloc(1, sizeof *m->rho);
-    m->label = calloc(2, sizeof *m->label);
-    m->nSV = calloc(2, sizeof *m->nSV);
-    struct svm_node *space = calloc(l * (d + 1), sizeof *space);
-    if (m->sv_coef)
-        m->sv_coef[0] = calloc(l, sizeof **m->sv_coef);
-    if (!m->SV || !m->sv_coef || !m->sv_coef[0] || !m->rho || !m->label || !m->nSV || !space) {
-        free(space);
-        m->l = 0; /* nothing in SV[0] to free */
-        svm_free_and_destroy_model(&m);
-        return NULL;
-    }
-    m->SV[0] = space; /* freed through SV[0] (free_sv) */
-    for (size_t i = 0; i < l; i++) {
-        m->SV[i] = space + i * (d + 1);
-        for (size_t j = 0; j < d; j++)
-            m->SV[i][j].index = (int)j + 1;
-        m->SV[i][d].index = -1;
-    }
-    m->param.svm_type = C_SVC;
-    m->param.kernel_type = RBF;
-    return m;
+    s->coef = malloc(l * sizeof *s->coef);
+    s->sv = malloc((l * d > 0 ? l * d : 1) * sizeof *s->sv);
+    return s->coef && s->sv ? 0 : -1;
 }
 
-/* Copy libsvm's trained model into the rebuilt layout (dense SVs).  With
- * `x` (n x d rows) the model was trained on a PRECOMPUTED kernel: its
- * support vectors are row numbers (node 0 holds row + 1), taken from x, and
- * `gamma` is the RBF kernel's. */
-static struct svm_model *model_copy(const struct svm_model *t, size_t d, const double *x,
-                                    double gamma)
+/* The support vectors of libsvm's trained model t into sv (t->l x d).  With
+ * `x` (n x d rows) t was trained on a PRECOMPUTED kernel: its support
+ * vectors are row numbers (node 0 holds row + 1), taken from x; otherwise
+ * they are libsvm rows of all d nodes (problem_make). */
+static void sv_copy(const struct svm_model *t, size_t d, const double *x, double *sv)
 {
-    struct svm_model *m = model_alloc((size_t)t->l, d);
-    if (!m)
-        return NULL;
-    m->param.gamma = x ? gamma : t->param.gamma;
-    m->rho[0] = t->rho[0];
-    for (int c = 0; c < 2; c++) {
-        m->label[c] = t->label[c];
-        m->nSV[c] = t->nSV[c];
-    }
     for (int i = 0; i < t->l; i++) {
-        m->sv_coef[0][i] = t->sv_coef[0][i];
+        double *v = sv + (size_t)i * d;
         if (x) {
-            const double *row = x + ((size_t)t->SV[i][0].value - 1) * d;
-            for (size_t j = 0; j < d; j++)
-                m->SV[i][j].value = row[j];
+            memcpy(v, x + ((size_t)t->SV[i][0].value - 1) * d, d * sizeof *v);
         } else {
+            for (size_t j = 0; j < d; j++)
+                v[j] = 0;
             for (const struct svm_node *p = t->SV[i]; p->index != -1; p++)
-                m->SV[i][p->index - 1].value = p->value;
+                v[p->index - 1] = p->value;
         }
     }
-    return m;
 }
 
 /* The training problem: dense nodes for rows idx[0..m) (all rows when idx
@@ -197,33 +178,71 @@ static void set_param(struct svm_parameter *p, double C, double gamma, double ep
     p->weight = weight;
 }
 
+/* A decision function f(x) = sum_i coef_i exp(-gamma |x - sv_i|^2) - rho,
+ * its arrays borrowed from a model. */
+struct svm_fn {
+    const double *coef; /* l */
+    const double *sv;   /* l x d, row-major */
+    size_t l;
+    double gamma, rho;
+    int label0;         /* libsvm's label[0]: the class f > 0 stands for */
+};
+
+#define SVM_SB 64 /* support vectors per block of svm_fn_eval */
+
 /*
- * Decision value of one row (d values), oriented "attack up".  It is what
- * libsvm's svm_predict_values computes, bit for bit, for a model whose
- * support vectors have all d nodes (ours always do): Kernel::k_function's
- * RBF kernel exp(-gamma * sum_j (x_j - sv_j)^2), summed feature by feature
- * from the first, then f = sum_i coef_i K_i in support-vector order, minus
- * rho; here without libsvm's three allocations per call and its sparse
- * index matching.  Overflow (rows or model values near DBL_MAX) is
- * clamped: +-inf to +-DBL_MAX, NaN to DBL_MAX (anomalous), so scores are
- * always finite.
+ * out[t] = f of row t, oriented "attack up" (-f when label0 is -1), for the
+ * rows x + idx[t] * d (x + t * d when idx is NULL), t < n; 0, or -1 when
+ * out of memory.
+ *
+ * Rows in blocks of RBF_ROWS (held transposed) against blocks of SVM_SB
+ * support vectors: the kernel values of a block (rbf_block: the squared
+ * distance summed feature by feature from the first, glibc's vector exp),
+ * then added to each row's f in support-vector order.  That is libsvm's
+ * svm_predict_values's arithmetic (Kernel::k_function's RBF branch, then
+ * sum_i coef_i K_i - rho) but for exp (rbf.h: within 3 ulp of libm's).
+ * Overflow (rows or model values near DBL_MAX) is clamped: +-inf to
+ * +-DBL_MAX, NaN to DBL_MAX (anomalous), so scores are always finite.  A
+ * row's score depends on its own values only, not on the other rows or its
+ * place in a block.
  */
-static double decision(const struct svm_model *m, const double *x, size_t d)
+static int svm_fn_eval(const struct svm_fn *f, size_t d, const double *x, const size_t *idx,
+                       size_t n, double *out)
 {
-    const double *coef = m->sv_coef[0], gamma = m->param.gamma;
-    double dec = 0;
-    for (int i = 0; i < m->l; i++) {
-        const struct svm_node *sv = m->SV[i];
-        double sum = 0;
-        for (size_t j = 0; j < d; j++) {
-            double t = x[j] - sv[j].value;
-            sum += t * t;
-        }
-        dec += coef[i] * exp(-gamma * sum);
+    double *xt = malloc((d ? d : 1) * RBF_ROWS * sizeof *xt);
+    double *kb = malloc(SVM_SB * RBF_ROWS * sizeof *kb);
+    if (!xt || !kb) {
+        free(xt);
+        free(kb);
+        return -1;
     }
-    dec -= m->rho[0];
-    dec = m->label[0] == 1 ? dec : -dec;
-    return isnan(dec) ? DBL_MAX : dec > DBL_MAX ? DBL_MAX : dec < -DBL_MAX ? -DBL_MAX : dec;
+    for (size_t r0 = 0; r0 < n; r0 += RBF_ROWS) {
+        size_t nr = n - r0 < RBF_ROWS ? n - r0 : RBF_ROWS;
+        double acc[RBF_ROWS] = { 0 };
+        for (size_t r = 0; r < RBF_ROWS; r++) { /* rows past n: zeros, unused */
+            const double *row = r < nr ? x + (idx ? idx[r0 + r] : r0 + r) * d : NULL;
+            for (size_t j = 0; j < d; j++)
+                xt[j * RBF_ROWS + r] = row ? row[j] : 0;
+        }
+        for (size_t s0 = 0; s0 < f->l; s0 += SVM_SB) {
+            size_t ns = f->l - s0 < SVM_SB ? f->l - s0 : SVM_SB;
+            rbf_block(xt, f->sv + s0 * d, ns, d, f->gamma, kb);
+            for (size_t s = 0; s < ns; s++) {
+                double c = f->coef[s0 + s];
+                for (size_t r = 0; r < RBF_ROWS; r++)
+                    acc[r] += c * kb[s * RBF_ROWS + r];
+            }
+        }
+        for (size_t r = 0; r < nr; r++) {
+            double dec = acc[r] - f->rho;
+            dec = f->label0 == 1 ? dec : -dec;
+            out[r0 + r] = isnan(dec) ? DBL_MAX : dec > DBL_MAX ? DBL_MAX
+                        : dec < -DBL_MAX ? -DBL_MAX : dec;
+        }
+    }
+    free(xt);
+    free(kb);
+    return 0;
 }
 
 /*
@@ -235,14 +254,25 @@ static double decision(const struct svm_model *m, const double *x, size_t d)
 struct kmatrix {
     struct svm_node *space; /* n rows of n + 2 nodes */
     double *sq;             /* |x_i|^2 as libsvm sums it */
-    size_t n;
+    double *xt;             /* the rows transposed: d x nt, zeros past n */
+    size_t n, nt, d;        /* rows, rows rounded up to KM_B, features */
 };
+
+#define KM_B 32 /* rows per block of kmatrix_fill */
+
+static void kmatrix_release(struct kmatrix *km)
+{
+    free(km->space);
+    free(km->sq);
+    free(km->xt);
+    memset(km, 0, sizeof *km);
+}
 
 /* 0, or -1 when the matrix is too large (fall back to RBF rows) or memory
  * is short. */
 static int kmatrix_init(struct kmatrix *km, const struct det_input *in)
 {
-    size_t n = in->n, d = in->d, w = n + 2;
+    size_t n = in->n, d = in->d, w = n + 2, nt = (n + KM_B - 1) / KM_B * KM_B;
     memset(km, 0, sizeof *km);
     if (n > SVM_GRID_MAX_BYTES / sizeof(struct svm_node) / w)
         return -1;
@@ -258,18 +288,22 @@ static int kmatrix_init(struct kmatrix *km, const struct det_input *in)
 #endif
     km->space = space;
     km->sq = malloc((n ? n : 1) * sizeof *km->sq);
-    if (!km->space || !km->sq) {
-        free(km->space);
-        free(km->sq);
+    km->xt = calloc(d * nt > 0 ? d * nt : 1, sizeof *km->xt);
+    if (!km->space || !km->sq || !km->xt) {
+        kmatrix_release(km);
         return -1;
     }
     km->n = n;
+    km->nt = nt;
+    km->d = d;
     for (size_t i = 0; i < n; i++) {
         struct svm_node *r = km->space + i * w;
         const double *xi = in->x + i * d;
         double sq = 0; /* Kernel::dot(x_i, x_i) */
-        for (size_t j = 0; j < d; j++)
+        for (size_t j = 0; j < d; j++) {
             sq += xi[j] * xi[j];
+            km->xt[j * nt + i] = xi[j];
+        }
         km->sq[i] = sq;
         r[0].index = 0;
         r[0].value = (double)(i + 1);
@@ -280,31 +314,37 @@ static int kmatrix_init(struct kmatrix *km, const struct det_input *in)
     return 0;
 }
 
-static void kmatrix_release(struct kmatrix *km)
-{
-    free(km->space);
-    free(km->sq);
-    memset(km, 0, sizeof *km);
-}
-
-/* Fill the values for gamma: exactly libsvm's Kernel::kernel_rbf,
+/*
+ * Fill the values for gamma: exactly libsvm's Kernel::kernel_rbf,
  * exp(-gamma * (sq_i + sq_j - 2 * dot(x_i, x_j))), the dot product summed
- * feature by feature from 0.  It is symmetric bit for bit (each product
- * commutes, the sums run in the same order), so half of it is computed. */
-static void kmatrix_fill(struct kmatrix *km, const struct det_input *in, double gamma)
+ * feature by feature from 0, libm's exp.  It is symmetric bit for bit (each
+ * product commutes, the sums run in the same order), so half of it is
+ * computed: for a block of KM_B rows i, each row j >= the block's first,
+ * the block's dot products side by side (the same sums, vectorised across
+ * i), written to row i and row j.  exp is skipped where its argument is
+ * below RBF_ZERO_BELOW: it would return +0 there (rbf.h).
+ */
+static void kmatrix_fill(struct kmatrix *km, double gamma)
 {
-    size_t n = km->n, d = in->d, w = n + 2;
-    for (size_t i = 0; i < n; i++) {
-        const double *xi = in->x + i * d;
-        struct svm_node *r = km->space + i * w;
-        for (size_t j = i; j < n; j++) {
-            const double *xj = in->x + j * d;
-            double dot = 0;
-            for (size_t t = 0; t < d; t++)
-                dot += xi[t] * xj[t];
-            double v = exp(-gamma * (km->sq[i] + km->sq[j] - 2 * dot));
-            r[j + 1].value = v;
-            km->space[j * w + i + 1].value = v;
+    size_t n = km->n, nt = km->nt, w = n + 2;
+    double ng = -gamma;
+    for (size_t i0 = 0; i0 < n; i0 += KM_B) {
+        size_t nb = n - i0 < KM_B ? n - i0 : KM_B;
+        for (size_t j = i0; j < n; j++) {
+            double dot[KM_B] = { 0 };
+            for (size_t t = 0; t < km->d; t++) {
+                const double *restrict xb = km->xt + t * nt + i0;
+                double xj = km->xt[t * nt + j];
+                for (size_t b = 0; b < KM_B; b++)
+                    dot[b] += xb[b] * xj;
+            }
+            for (size_t b = 0; b < nb && i0 + b <= j; b++) {
+                size_t i = i0 + b;
+                double a = ng * (km->sq[i] + km->sq[j] - 2 * dot[b]);
+                double v = a < RBF_ZERO_BELOW ? 0.0 : exp(a);
+                km->space[i * w + j + 1].value = v;
+                km->space[j * w + i + 1].value = v;
+            }
         }
     }
 }
@@ -322,23 +362,46 @@ static void kmatrix_fill(struct kmatrix *km, const struct det_input *in, double 
  * point); when it cannot beat the bar, the remaining folds are skipped and
  * -INFINITY returned: this (C, gamma) cannot be chosen, and the choice and
  * its score are those of the full search.
+ *
+ * ferr[f] is the balanced-accuracy weight of the errors fold f gave the
+ * (C, gamma) tried before (updated here).  The folds are trained from the
+ * largest ferr down (ties: lower fold first): the folds hardest for the
+ * others are the likeliest to show early that this one cannot win.  The
+ * counts are whole numbers, exact in any order, so the order changes
+ * nothing but the work.
  */
+/* hit / tot, 0 when tot is 0 */
+static double ratio(double hit, double tot)
+{
+    return hit / (tot > 0 ? tot : 1);
+}
+
 static double cross_validate(const struct det_input *in, const size_t *fold, unsigned k,
                              struct svm_parameter *param, const struct kmatrix *km,
-                             double bar, int tie_loses)
+                             double bar, int tie_loses, double *ferr)
 {
-    size_t n = in->n, *tr = malloc(n * sizeof *tr), *te = malloc(n * sizeof *te);
+    size_t n = in->n, d = in->d;
+    size_t *tr = malloc(n * sizeof *tr), *te = malloc(n * sizeof *te);
+    unsigned *order = malloc(k * sizeof *order);
+    double *sv = malloc((n * d > 0 ? n * d : 1) * sizeof *sv), *f_ = malloc(n * sizeof *f_);
     double hit[2] = { 0, 0 }, tot[2] = { 0, 0 }, all[2] = { 0, 0 };
-    int ok = tr && te;
+    int ok = tr && te && order && sv && f_;
+    double result = NAN;
     for (size_t i = 0; i < n; i++) /* every row is tested in exactly one fold */
         all[in->gt[i] != 0]++;
-    for (unsigned f = 0; f < k && ok; f++) {
+    for (unsigned f = 0; ok && f < k; f++) { /* insertion sort, stable */
+        unsigned t = f;
+        for (; t > 0 && ferr[order[t - 1]] < ferr[f]; t--)
+            order[t] = order[t - 1];
+        order[t] = f;
+    }
+    for (unsigned o = 0; o < k && ok; o++) {
+        unsigned f = order[o];
         double best0 = hit[0] + (all[0] - tot[0]), best1 = hit[1] + (all[1] - tot[1]);
-        double ub = 0.5 * (best0 / (all[0] > 0 ? all[0] : 1) + best1 / (all[1] > 0 ? all[1] : 1));
+        double ub = 0.5 * (ratio(best0, all[0]) + ratio(best1, all[1]));
         if (ub < bar || (ub == bar && tie_loses)) {
-            free(tr);
-            free(te);
-            return -INFINITY;
+            result = -INFINITY;
+            goto out;
         }
         size_t ntr = 0, nte = 0;
         for (size_t i = 0; i < n; i++) {
@@ -350,9 +413,8 @@ static double cross_validate(const struct det_input *in, const size_t *fold, uns
         if (!nte)
             continue;
         struct problem pr = { 0 };
-        struct svm_model *m = NULL;
+        struct svm_parameter pp = *param;
         if (km) {
-            struct svm_parameter pp = *param;
             pp.kernel_type = PRECOMPUTED;
             pr.p.l = (int)ntr;
             pr.p.y = malloc(ntr * sizeof *pr.p.y);
@@ -362,31 +424,41 @@ static double cross_validate(const struct det_input *in, const size_t *fold, uns
                 pr.p.x[t] = km->space + tr[t] * (km->n + 2);
                 pr.p.y[t] = in->gt[tr[t]] != 0 ? 1 : -1;
             }
-            struct svm_model *pm = ok ? svm_train(&pr.p, &pp) : NULL;
-            m = pm ? model_copy(pm, in->d, in->x, param->gamma) : NULL;
-            if (pm)
-                svm_free_and_destroy_model(&pm);
         } else {
             ok = problem_make(&pr, in, tr, ntr) == 0;
-            m = ok ? svm_train(&pr.p, param) : NULL;
         }
+        struct svm_model *m = ok ? svm_train(&pr.p, &pp) : NULL;
         ok = ok && m;
+        if (ok) {
+            sv_copy(m, d, km ? in->x : NULL, sv);
+            struct svm_fn fn = { m->sv_coef[0], sv, (size_t)m->l, param->gamma, m->rho[0],
+                                 m->label[0] };
+            ok = svm_fn_eval(&fn, d, in->x, te, nte, f_) == 0;
+        }
+        double h[2] = { 0, 0 }, c[2] = { 0, 0 };
         for (size_t t = 0; ok && t < nte; t++) {
-            size_t i = te[t];
-            int c = in->gt[i] != 0;
-            double f_ = decision(m, in->x + i * in->d, in->d);
-            tot[c]++;
-            hit[c] += c ? f_ > 0 : f_ <= 0;
+            int y = in->gt[te[t]] != 0;
+            c[y]++;
+            h[y] += y ? f_[t] > 0 : f_[t] <= 0;
         }
         if (m)
             svm_free_and_destroy_model(&m);
         problem_release(&pr);
+        for (int y = 0; y < 2; y++) {
+            hit[y] += h[y];
+            tot[y] += c[y];
+        }
+        ferr[f] += ratio(c[0] - h[0], all[0]) + ratio(c[1] - h[1], all[1]);
     }
+    if (ok)
+        result = 0.5 * (ratio(hit[0], tot[0]) + ratio(hit[1], tot[1]));
+out:
     free(tr);
     free(te);
-    if (!ok)
-        return NAN;
-    return 0.5 * (hit[0] / (tot[0] > 0 ? tot[0] : 1) + hit[1] / (tot[1] > 0 ? tot[1] : 1));
+    free(order);
+    free(sv);
+    free(f_);
+    return result;
 }
 
 /* Stratified fold of every row: each class shuffled, dealt round-robin. */
@@ -477,14 +549,15 @@ static migad_status svm_fit(void **state, const struct det_input *in,
         double acc[9][9], bar = -1; /* the best so far: acc[bc][bg] */
         int nc = lo->C ? 1 : 9, ng = lo->gamma ? 1 : 9, bc = 9, bg = 9;
         size_t *fold = malloc(in->n * sizeof *fold);
-        if (!fold || make_folds(in, k, o->seed, fold) != 0)
+        double *ferr = calloc(k, sizeof *ferr); /* cross_validate's fold order */
+        if (!fold || !ferr || make_folds(in, k, o->seed, fold) != 0)
             st = MIGAD_ENOMEM;
         struct kmatrix km;
         int have_km = st == MIGAD_OK && kmatrix_init(&km, in) == 0;
         for (int gi = ng - 1; gi >= 0 && st == MIGAD_OK; gi--) {
             double g = lo->gamma ? lo->gamma : ldexp(1, gi - 7);
             if (have_km)
-                kmatrix_fill(&km, in, g);
+                kmatrix_fill(&km, g);
             for (int ci = nc - 1; ci >= 0 && st == MIGAD_OK; ci--) {
                 double C = lo->C ? lo->C : ldexp(1, ci - 1);
                 set_param(&param, C, g, lo->svm_eps, wlabel, s->weight);
@@ -492,7 +565,7 @@ static migad_status svm_fit(void **state, const struct det_input *in,
                  * is smaller, or the same with a smaller gamma */
                 int first = bc < ci || (bc == ci && bg < gi);
                 acc[ci][gi] = cross_validate(in, fold, k, &param, have_km ? &km : NULL,
-                                             bar, first);
+                                             bar, first, ferr);
                 if (isnan(acc[ci][gi]))
                     st = MIGAD_ENOMEM;
                 else if (acc[ci][gi] > bar || (acc[ci][gi] == bar && !first)) {
@@ -514,6 +587,7 @@ static migad_status svm_fit(void **state, const struct det_input *in,
         if (have_km)
             kmatrix_release(&km);
         free(fold);
+        free(ferr);
     }
     struct problem pr = { 0 };
     struct svm_model *t = NULL;
@@ -530,8 +604,16 @@ static migad_status svm_fit(void **state, const struct det_input *in,
         } else if (t->l == 0) {
             snprintf(err, MIGAD_ERRBUF_SIZE, "svm: the fit has no support vectors");
             st = MIGAD_EINVAL;
-        } else if (!(s->model = model_copy(t, in->d, NULL, 0))) {
+        } else if (svmdet_alloc(s, (size_t)t->l, in->d) != 0) {
             st = MIGAD_ENOMEM;
+        } else {
+            for (int c = 0; c < 2; c++) {
+                s->label[c] = t->label[c];
+                s->nsv[c] = (size_t)t->nSV[c];
+            }
+            s->rho = t->rho[0];
+            memcpy(s->coef, t->sv_coef[0], (size_t)t->l * sizeof *s->coef);
+            sv_copy(t, in->d, NULL, s->sv);
         }
     }
     if (t)
@@ -543,7 +625,6 @@ static migad_status svm_fit(void **state, const struct det_input *in,
         svmdet_free(s);
         return st;
     }
-    s->sign = s->model->label[0] == 1 ? 1 : -1;
     *state = s;
     return MIGAD_OK;
 }
@@ -551,37 +632,26 @@ static migad_status svm_fit(void **state, const struct det_input *in,
 static int svm_score(const void *state, size_t d, const double *x, size_t n, double *out)
 {
     const struct svmdet *s = state;
-    for (size_t i = 0; i < n; i++)
-        out[i] = decision(s->model, x + i * d, d);
-    return 0;
+    struct svm_fn fn = { s->coef, s->sv, s->nsv[0] + s->nsv[1], s->gamma, s->rho, s->label[0] };
+    return svm_fn_eval(&fn, d, x, NULL, n, out);
 }
 
 static void svm_save(const void *state, size_t d, struct mw *w)
 {
     const struct svmdet *s = state;
-    const struct svm_model *m = s->model;
-    double labels[2] = { m->label[0], m->label[1] };
+    double labels[2] = { s->label[0], s->label[1] };
     mw_doubles(w, "svm.C", &s->C, 1);
-    mw_doubles(w, "svm.gamma", &m->param.gamma, 1);
+    mw_doubles(w, "svm.gamma", &s->gamma, 1);
     mw_doubles(w, "svm.eps", &s->eps, 1);
     mw_doubles(w, "svm.weights", s->weight, 2);
     mw_doubles(w, "svm.cv_score", &s->cv_score, 1);
     mw_doubles(w, "svm.labels", labels, 2);
-    mw_u64(w, "svm.nsv0", (uint64_t)m->nSV[0]);
-    mw_u64(w, "svm.nsv1", (uint64_t)m->nSV[1]);
-    mw_doubles(w, "svm.rho", m->rho, 1);
-    mw_doubles(w, "svm.coef", m->sv_coef[0], (size_t)m->l);
-    double *v = malloc((d ? d : 1) * sizeof *v); /* one support vector at a time */
-    if (!v) {
-        w->failed = 1;
-        return;
-    }
-    for (int i = 0; i < m->l; i++) {
-        for (size_t j = 0; j < d; j++)
-            v[j] = m->SV[i][j].value;
-        mw_doubles(w, "svm.sv", v, d);
-    }
-    free(v);
+    mw_u64(w, "svm.nsv0", (uint64_t)s->nsv[0]);
+    mw_u64(w, "svm.nsv1", (uint64_t)s->nsv[1]);
+    mw_doubles(w, "svm.rho", &s->rho, 1);
+    mw_doubles(w, "svm.coef", s->coef, s->nsv[0] + s->nsv[1]);
+    for (size_t i = 0; i < s->nsv[0] + s->nsv[1]; i++)
+        mw_doubles(w, "svm.sv", s->sv + i * d, d);
 }
 
 static int svm_load(void **state, size_t d, struct mr *r)
@@ -599,37 +669,27 @@ static int svm_load(void **state, size_t d, struct mr *r)
         return -1;
     size_t l = (size_t)(n0 + n1);
     struct svmdet *s = calloc(1, sizeof *s);
-    struct svm_model *m = s ? model_alloc(l, d) : NULL;
-    if (!m) {
-        free(s);
+    if (!s || svmdet_alloc(s, l, d) != 0) {
+        svmdet_free(s);
         return -1;
     }
-    s->model = m;
     s->C = C;
     s->gamma = gamma;
     s->eps = eps;
     s->weight[0] = weight[0];
     s->weight[1] = weight[1];
     s->cv_score = cv;
-    m->param.gamma = gamma;
-    m->label[0] = (int)labels[0];
-    m->label[1] = (int)labels[1];
-    m->nSV[0] = (int)n0;
-    m->nSV[1] = (int)n1;
-    double *v = malloc((d > l ? d : l ? l : 1) * sizeof *v);
-    int bad = !v || mr_doubles(r, "svm.rho", m->rho, 1) ||
-              mr_doubles(r, "svm.coef", m->sv_coef[0], l);
-    for (size_t i = 0; i < l && !bad; i++) {
-        bad = mr_doubles(r, "svm.sv", v, d);
-        for (size_t j = 0; j < d && !bad; j++)
-            m->SV[i][j].value = v[j];
-    }
-    free(v);
+    s->label[0] = (int)labels[0];
+    s->label[1] = (int)labels[1];
+    s->nsv[0] = (size_t)n0;
+    s->nsv[1] = (size_t)n1;
+    int bad = mr_doubles(r, "svm.rho", &s->rho, 1) || mr_doubles(r, "svm.coef", s->coef, l);
+    for (size_t i = 0; i < l && !bad; i++)
+        bad = mr_doubles(r, "svm.sv", s->sv + i * d, d);
     if (bad) {
         svmdet_free(s);
         return -1;
     }
-    s->sign = m->label[0] == 1 ? 1 : -1;
     *state = s;
     return 0;
 }
@@ -637,24 +697,18 @@ static int svm_load(void **state, size_t d, struct mr *r)
 static void svm_describe(const void *state, size_t d, FILE *fp)
 {
     const struct svmdet *s = state;
-    const struct svm_model *m = s->model;
-    double labels[2] = { m->label[0], m->label[1] };
+    double labels[2] = { s->label[0], s->label[1] };
     desc_doubles(fp, "svm.C", &s->C, 1);
-    desc_doubles(fp, "svm.gamma", &m->param.gamma, 1);
+    desc_doubles(fp, "svm.gamma", &s->gamma, 1);
     desc_doubles(fp, "svm.eps", &s->eps, 1);
     desc_doubles(fp, "svm.weights", s->weight, 2);
     desc_doubles(fp, "svm.cv_score", &s->cv_score, 1);
     desc_doubles(fp, "svm.labels", labels, 2);
-    fprintf(fp, "svm.nsv %d %d\n", m->nSV[0], m->nSV[1]);
-    desc_doubles(fp, "svm.rho", m->rho, 1);
-    desc_doubles(fp, "svm.coef", m->sv_coef[0], (size_t)m->l);
-    double *v = malloc((d ? d : 1) * sizeof *v);
-    for (int i = 0; v && i < m->l; i++) {
-        for (size_t j = 0; j < d; j++)
-            v[j] = m->SV[i][j].value;
-        desc_doubles(fp, "svm.sv", v, d);
-    }
-    free(v);
+    fprintf(fp, "svm.nsv %zu %zu\n", s->nsv[0], s->nsv[1]);
+    desc_doubles(fp, "svm.rho", &s->rho, 1);
+    desc_doubles(fp, "svm.coef", s->coef, s->nsv[0] + s->nsv[1]);
+    for (size_t i = 0; i < s->nsv[0] + s->nsv[1]; i++)
+        desc_doubles(fp, "svm.sv", s->sv + i * d, d);
 }
 
 const struct detector_ops detector_svm = {
