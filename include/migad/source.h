@@ -14,6 +14,7 @@
 #define MIGAD_SOURCE_H
 
 #include "migad/migad.h"
+#include "migad/packet.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -59,17 +60,16 @@ migad_status migad_source_open_live(struct migad_source **out, const char *ifnam
 migad_status migad_source_next(struct migad_source *s, struct migad_frame *f);
 
 /*
- * Deliver up to `max` frames (0 = until the end of a file, or what a live
- * source has buffered) to fn, in order; fn returns 0 to go on, non-zero to
- * stop after that frame.  The frame is valid only during the call.  The
- * fast way through a file (libpcap's pcap_dispatch: no call per packet).
- * *count = frames delivered.  Returns what migad_source_next would after
- * the last one: MIGAD_OK (stopped by fn or by max, or a live source has
- * nothing more now: then *count may be 0), MIGAD_EOF, or an error.
+ * Up to `max` frames (at least 1), in order, decoded with migad_decode(flags)
+ * into pkts[0..*n), each with its capture time in ts; counts[r] is
+ * incremented for each packet's enum migad_decode_result r.  The fast way
+ * through a file: libpcap's pcap_dispatch, no call per packet.  Returns
+ * what migad_source_next would after the last frame: MIGAD_OK (max frames
+ * read, or a live source has nothing more now: then *n may be 0),
+ * MIGAD_EOF, or an error (the frames before it are in pkts).
  */
-typedef int (*migad_frame_fn)(void *user, const struct migad_frame *f);
-migad_status migad_source_dispatch(struct migad_source *s, unsigned max, migad_frame_fn fn,
-                                   void *user, uint64_t *count);
+migad_status migad_source_decode(struct migad_source *s, unsigned flags, struct migad_pkt *pkts,
+                                 unsigned max, unsigned *n, uint64_t counts[4]);
 
 /* File descriptor to wait on for a live source (-1 for files). */
 int migad_source_fd(const struct migad_source *s);

@@ -218,21 +218,6 @@ static int trace_frame(struct trace *t, const struct opts *o, const struct migad
     return t->nbatch == BATCH ? trace_flush(t) : 0;
 }
 
-/* migad_source_dispatch's callback: one frame into the trace. */
-struct frame_ctx {
-    struct trace *t;
-    const struct opts *o;
-    int failed;
-};
-
-static int on_frame(void *user, const struct migad_frame *f)
-{
-    struct frame_ctx *c = user;
-    if (trace_frame(c->t, c->o, f) != 0)
-        c->failed = 1;
-    return c->failed;
-}
-
 static int trace_finish(struct trace *t, const struct opts *o)
 {
     if (trace_flush(t) != 0)
@@ -524,22 +509,30 @@ static int run_files(struct opts *o, const struct migad_labels *labels, struct m
             migad_source_free(src);
             return EXIT_RUNTIME;
         }
-        /* frames in chunks (progress between them), straight from libpcap */
-        struct frame_ctx fc = { &t, o, 0 };
+        /* batches decoded straight from libpcap, binned, progress between */
         migad_status st;
+        uint64_t next_report = 65536;
         for (;;) {
-            unsigned chunk = 65536;
-            if (o->count && o->count - t.packets < chunk)
-                chunk = (unsigned)(o->count - t.packets);
-            uint64_t n;
-            st = migad_source_dispatch(src, chunk, on_frame, &fc, &n);
-            if (fc.failed) {
+            unsigned max = BATCH, n;
+            if (o->count && o->count - t.packets < max)
+                max = (unsigned)(o->count - t.packets);
+            uint64_t counts[4] = { 0 };
+            st = migad_source_decode(src, o->decode_flags, t.batch, max, &n, counts);
+            t.nbatch = n;
+            t.packets += n;
+            t.truncated += counts[MIGAD_DECODE_TRUNCATED];
+            t.malformed += counts[MIGAD_DECODE_MALFORMED];
+            t.unsupported += counts[MIGAD_DECODE_UNSUPPORTED_LINK];
+            if (trace_flush(&t) != 0) {
                 rc = EXIT_RUNTIME;
                 break;
             }
             if (st != MIGAD_OK || (o->count && t.packets >= o->count))
                 break;
-            cli_progress(&prog, "migad extract: %s: %" PRIu64 " packets", t.name, t.packets);
+            if (t.packets >= next_report) {
+                cli_progress(&prog, "migad extract: %s: %" PRIu64 " packets", t.name, t.packets);
+                next_report = t.packets + 65536;
+            }
         }
         cli_progress_done(&prog);
         if (st == MIGAD_ETRUNC || st == MIGAD_EPCAP) {

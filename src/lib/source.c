@@ -297,45 +297,32 @@ migad_status migad_source_next(struct migad_source *s, struct migad_frame *f)
     return read_error(s);
 }
 
-struct dispatch_ctx {
-    struct migad_source *s;
-    migad_frame_fn fn;
-    void *user;
-    uint64_t n;
-    int stop;
+struct decode_ctx {
+    const struct migad_source *s;
+    unsigned flags;
+    struct migad_pkt *pkts;
+    unsigned n;
+    uint64_t *counts;
 };
 
-static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+static void on_packet_decode(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
-    struct dispatch_ctx *c = (struct dispatch_ctx *)(void *)user;
-    if (c->stop)
-        return;
-    struct migad_frame f = {
-        .ts = (migad_ns)h->ts.tv_sec * MIGAD_NS_PER_SEC + (migad_ns)h->ts.tv_usec * c->s->ts_scale,
-        .caplen = h->caplen,
-        .wirelen = h->len,
-        .dlt = c->s->dlt,
-        .data = data,
-    };
-    c->n++;
-    if (c->fn(c->user, &f) != 0) {
-        c->stop = 1;
-        pcap_breakloop(c->s->pcap);
-    }
+    struct decode_ctx *c = (struct decode_ctx *)(void *)user;
+    struct migad_pkt *p = &c->pkts[c->n++];
+    p->ts = (migad_ns)h->ts.tv_sec * MIGAD_NS_PER_SEC + (migad_ns)h->ts.tv_usec * c->s->ts_scale;
+    c->counts[migad_decode(c->s->dlt, data, h->caplen, h->len, c->flags, p) & 3]++;
 }
 
-migad_status migad_source_dispatch(struct migad_source *s, unsigned max, migad_frame_fn fn,
-                                   void *user, uint64_t *count)
+migad_status migad_source_decode(struct migad_source *s, unsigned flags, struct migad_pkt *pkts,
+                                 unsigned max, unsigned *n, uint64_t counts[4])
 {
-    struct dispatch_ctx c = { s, fn, user, 0, 0 };
-    int cnt = max == 0 || max > INT32_MAX ? -1 : (int)max, rc;
-    /* PCAP_ERROR_BREAK with nothing read: the break of an earlier call that
-     * had already delivered frames (libpcap keeps the flag until then) */
+    struct decode_ctx c = { s, flags, pkts, 0, counts };
+    int cnt = max == 0 || max > INT32_MAX ? 1 : (int)max, rc;
     do
-        rc = pcap_dispatch(s->pcap, cnt, on_packet, (u_char *)(void *)&c);
-    while (rc == PCAP_ERROR_BREAK && !c.stop);
-    *count = c.n;
-    if (rc == PCAP_ERROR_BREAK || rc > 0 || c.stop)
+        rc = pcap_dispatch(s->pcap, cnt, on_packet_decode, (u_char *)(void *)&c);
+    while (rc == PCAP_ERROR_BREAK && c.n == 0);
+    *n = c.n;
+    if (rc == PCAP_ERROR_BREAK || rc > 0)
         return MIGAD_OK;
     if (rc == 0)
         return s->live ? MIGAD_OK : MIGAD_EOF;
