@@ -12,6 +12,9 @@
 #   MIGAD=/path/to/migad  measure this binary instead of BUILD_DIR/migad
 #   SEED=N                capture seed (default 1)
 #   RUNS=N                runs of each tool, alternating (default 3; best time kept)
+#   BLAS=reference        run migad with Debian's reference BLAS and LAPACK (what
+#                         scripts/deps.sh installs) even where another BLAS,
+#                         e.g. OpenBLAS, is the system's choice (default: system)
 #
 # The capture is written once to BUILD_DIR/bench/ and reused while the packet
 # count, seed and generator version stay the same.  Times are wall-clock
@@ -25,7 +28,7 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 usage() {
-    sed -n '4,14p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '4,17p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 with_tshark=0
@@ -66,6 +69,25 @@ loop=$build/bench/pcap_loop
 rss=$build/bench/rss
 migad=${MIGAD:-$build/migad}
 [ -x "$migad" ] || { echo "bench: no migad binary at $migad" >&2; exit 1; }
+
+# Which BLAS migad loads.  OpenBLAS starts a thread pool in the constructor
+# of the library, in every program that links it, before main(); its threads
+# spin for a moment, which costs migad extract a few per cent although it does
+# no linear algebra.  BLAS=reference measures the BLAS scripts/deps.sh installs.
+case ${BLAS:-system} in
+system) ;;
+reference)
+    multiarch=$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
+    refdirs=/usr/lib/$multiarch/blas:/usr/lib/$multiarch/lapack
+    [ -e "/usr/lib/$multiarch/blas/libblas.so.3" ] ||
+        { echo "bench: no reference BLAS in /usr/lib/$multiarch/blas (Debian: libblas3)" >&2; exit 1; }
+    LD_LIBRARY_PATH=$refdirs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+    export LD_LIBRARY_PATH
+    ;;
+*) echo "bench: BLAS must be system or reference" >&2; exit 2 ;;
+esac
+blas_lib=$(ldd "$migad" 2>/dev/null | awk '$1 == "libblas.so.3" { print $3 }')
+blas_real=$(readlink -f "$blas_lib" 2>/dev/null || echo "$blas_lib")
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -178,6 +200,11 @@ echo
 echo "migad extract benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "machine: $(nproc) CPUs, ${cpu:-unknown CPU}, $(uname -sr); $libpcap"
 echo "migad: $migad${version:+ ($version)}"
+echo "migad's BLAS: ${blas_real:-unknown} (BLAS=${BLAS:-system})"
+case $blas_real in
+*openblas*) echo "         OpenBLAS starts a thread pool in every program linking it; BLAS=reference" \
+                 "measures the BLAS scripts/deps.sh installs" ;;
+esac
 echo "capture: $cap"
 awk -v n="$packets" -v s="$size" -v seed="$seed" 'BEGIN {
     printf "         %d packets, %.0f MiB, seed %d, page-cached\n", n, s / 1048576, seed }'
