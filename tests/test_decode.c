@@ -12,6 +12,7 @@
 #include "pktbuild.h"
 
 #include "migad/packet.h"
+#include "migad/source.h"
 
 #include <pcap/pcap.h>
 #include <stdlib.h>
@@ -1514,6 +1515,88 @@ static void test_pcap_writer(void)
     unlink(path);
 }
 
+/* migad_source_decode on a file written by pktbuild: batches of at most
+ * `max`, capture times, the per-result counts, the end of the file, and a
+ * file cut inside a record (the frames before the cut are delivered). */
+static void test_source_decode(void)
+{
+    char path[] = "/tmp/migad_test_source_XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0)
+        return;
+    close(fd);
+    uint8_t buf[128];
+    struct pb b;
+    pb_init(&b, buf, sizeof buf);
+    eth_ipv4(&b, PB_IPPROTO_UDP);
+    pb_udp(&b, 10, 20);
+    pb_fill(&b, 1, 30);
+    size_t len = pb_finish(&b);
+    /* 7 frames 1 ms apart: frames 2 and 5 cut inside the UDP header
+     * (14 + 20 + 4 bytes captured), the others whole */
+    struct pb_pcap *w = pb_pcap_open(path, DLT_EN10MB, 65535, 1);
+    CHECK(w != NULL);
+    if (!w)
+        return;
+    for (int i = 0; i < 7; i++) {
+        uint32_t cap = i == 2 || i == 5 ? 38 : (uint32_t)len;
+        CHECK_INT(pb_pcap_write(w, INT64_C(1609459200000000000) + i * INT64_C(1000000), buf, cap,
+                                (uint32_t)len), 0);
+    }
+    CHECK_INT(pb_pcap_close(w), 0);
+
+    char err[MIGAD_ERRBUF_SIZE];
+    struct migad_source *src = NULL;
+    CHECK_INT(migad_source_open_file(&src, path, NULL, err), MIGAD_OK);
+    if (!src)
+        return;
+    struct migad_pkt pk[3];
+    uint64_t counts[4] = { 0 };
+    unsigned n = 99, got[4] = { 0 };
+    migad_status st[4];
+    for (int call = 0; call < 4; call++) {
+        st[call] = migad_source_decode(src, 0, pk, 3, &n, counts);
+        got[call] = n;
+        for (unsigned i = 0; i < n; i++) {
+            int k = call * 3 + (int)i;
+            CHECK_INT(pk[i].ts, INT64_C(1609459200000000000) + k * INT64_C(1000000));
+            CHECK_INT(pk[i].wirelen, len);
+            CHECK_INT(pk[i].has_ports, !(k == 2 || k == 5));
+        }
+    }
+    CHECK_INT(got[0], 3);
+    CHECK_INT(got[1], 3);
+    CHECK_INT(got[2], 1);
+    CHECK_INT(got[3], 0);
+    CHECK_INT(st[0], MIGAD_OK);
+    CHECK_INT(st[1], MIGAD_OK);
+    CHECK_INT(st[3], MIGAD_EOF);
+    CHECK_INT(counts[MIGAD_DECODE_OK], 5);
+    CHECK_INT(counts[MIGAD_DECODE_TRUNCATED], 2);
+    CHECK_INT(counts[MIGAD_DECODE_MALFORMED] + counts[MIGAD_DECODE_UNSUPPORTED_LINK], 0);
+    migad_source_free(src);
+
+    /* cut 10 bytes into the 4th record: 3 frames, then MIGAD_ETRUNC */
+    struct stat sb;
+    CHECK_INT(stat(path, &sb), 0);
+    off_t rec = (off_t)(16 + len);
+    CHECK_INT(truncate(path, 24 + 2 * rec + (16 + 38) + 10), 0);
+    CHECK_INT(migad_source_open_file(&src, path, NULL, err), MIGAD_OK);
+    if (src) {
+        memset(counts, 0, sizeof counts);
+        migad_status s1 = migad_source_decode(src, 0, pk, 3, &n, counts);
+        CHECK_INT(s1, MIGAD_OK);
+        CHECK_INT(n, 3);
+        migad_status s2 = migad_source_decode(src, 0, pk, 3, &n, counts);
+        CHECK_INT(s2, MIGAD_ETRUNC);
+        CHECK_INT(n, 0);
+        CHECK(strstr(migad_source_error(src), path) != NULL);
+        migad_source_free(src);
+    }
+    unlink(path);
+}
+
 /* ---- real captures (CATALOG.md facts) ------------------------------------ */
 
 static pcap_t *open_capture(const char *rel)
@@ -1715,6 +1798,7 @@ int main(void)
     RUN(test_addr_format);
     RUN(test_builder_self_checks);
     RUN(test_pcap_writer);
+    RUN(test_source_decode);
     RUN(test_real_captures);
     return check_finish();
 }
