@@ -132,27 +132,33 @@ int kmeans_pp(const double *x, size_t n, size_t d, size_t k, struct migad_rng *r
  * row order, exactly as a separate pass over the rows would: one read of
  * the rows per Lloyd iteration instead of two.
  */
-static size_t assign_rows(const double *x, size_t n, size_t d, size_t k, const double *c,
-                          size_t *assign, double *inertia, double *sum, size_t *count)
+/* The nearest centroid of x (the first on a tie, as in Lloyd's rule), its
+ * squared distance, and the squared distance of the second nearest
+ * (HUGE_VAL when k = 1). */
+static size_t nearest2(const double *x, const double *c, size_t k, size_t d, double *dist,
+                       double *second)
 {
-    size_t changed = 0;
-    double total = 0;
-    memset(sum, 0, k * d * sizeof *sum);
-    memset(count, 0, k * sizeof *count);
-    for (size_t i = 0; i < n; i++) {
-        double dist;
-        const double *xi = x + i * d;
-        size_t j = nearest(xi, c, k, d, &dist);
-        changed += assign[i] != j;
-        assign[i] = j;
-        total += dist;
-        count[j]++;
-        for (size_t a = 0; a < d; a++)
-            sum[j * d + a] += xi[a];
+    size_t best = 0;
+    double bd = sqdist(x, c, d), sd = HUGE_VAL;
+    for (size_t j = 1; j < k; j++) {
+        double e = sqdist(x, c + j * d, d);
+        if (e < bd) {
+            sd = bd;
+            bd = e;
+            best = j;
+        } else if (e < sd) {
+            sd = e;
+        }
     }
-    *inertia = total;
-    return changed;
+    *dist = bd;
+    *second = sd;
+    return best;
 }
+
+/* Relative slack of the bound tests: far above the rounding of the
+ * distances and of the bounds' updates, so a row is skipped only when its
+ * centroid is the nearest by a clear margin and Lloyd's rule would keep it. */
+#define KM_SLACK 1e-9
 
 /* Move each centroid to the mean of its rows; empty clusters stay. */
 static void update_centroids(size_t d, size_t k, double *c, const double *sum,
@@ -163,26 +169,92 @@ static void update_centroids(size_t d, size_t k, double *c, const double *sum,
             c[j * d + a] = sum[j * d + a] / (double)count[j];
 }
 
+/*
+ * Lloyd's iterations, with Hamerly's bounds (Hamerly 2010, "Making k-means
+ * even faster") to skip the distance computations that cannot change a
+ * row's centroid: u[i] bounds the distance to the row's centroid from
+ * above, l[i] the distance to every other centroid from below; a row whose
+ * u[i] is below l[i], or below half the distance from its centroid to the
+ * nearest other one, keeps its centroid.  The bounds only decide what is
+ * computed, never the result: assignments, the cluster sums (added up in row
+ * order), the iteration count and the inertia (squared distances summed in
+ * row order in a last pass) are those of plain Lloyd bit for bit, because a
+ * row is skipped only when its centroid wins by a relative margin
+ * (KM_SLACK) far above the rounding of the distances.
+ */
 double kmeans_lloyd(const double *x, size_t n, size_t d, size_t k, double *centroids,
                     unsigned max_iter, size_t *assign)
 {
-    double *sum = malloc(k * d * sizeof *sum);
+    double *sum = malloc(k * d * sizeof *sum), *old = malloc(k * d * sizeof *old);
+    double *u = malloc(n * sizeof *u), *l = malloc(n * sizeof *l);
+    double *move = malloc(k * sizeof *move), *half = malloc(k * sizeof *half);
     size_t *count = malloc(k * sizeof *count);
-    double inertia = HUGE_VAL;
-    if (!sum || !count) {
-        free(sum);
-        free(count);
-        return NAN;
-    }
-    for (size_t i = 0; i < n; i++)
-        assign[i] = SIZE_MAX;
+    double inertia = NAN;
+    if (!sum || !old || !u || !l || !move || !half || !count)
+        goto done;
     for (unsigned it = 0;; it++) {
-        size_t changed = assign_rows(x, n, d, k, centroids, assign, &inertia, sum, count);
+        size_t changed = 0;
+        if (it > 0)
+            for (size_t j = 0; j < k; j++) {
+                double m = HUGE_VAL;
+                for (size_t j2 = 0; j2 < k; j2++)
+                    if (j2 != j) {
+                        double e = sqrt(sqdist(centroids + j * d, centroids + j2 * d, d));
+                        m = e < m ? e : m;
+                    }
+                half[j] = 0.5 * m;
+            }
+        for (size_t i = 0; i < n; i++) {
+            const double *xi = x + i * d;
+            if (it > 0) {
+                size_t a = assign[i];
+                double bound = (half[a] > l[i] ? half[a] : l[i]) * (1 - KM_SLACK);
+                if (u[i] < bound)
+                    continue;
+                u[i] = sqrt(sqdist(xi, centroids + a * d, d)) * (1 + KM_SLACK);
+                if (u[i] < bound)
+                    continue;
+            }
+            double d1, d2;
+            size_t j = nearest2(xi, centroids, k, d, &d1, &d2);
+            changed += it == 0 || assign[i] != j;
+            assign[i] = j;
+            u[i] = sqrt(d1) * (1 + KM_SLACK);
+            l[i] = sqrt(d2) * (1 - KM_SLACK);
+        }
         if (changed == 0 || it >= max_iter)
             break;
+        memset(sum, 0, k * d * sizeof *sum);
+        memset(count, 0, k * sizeof *count);
+        for (size_t i = 0; i < n; i++) {
+            size_t j = assign[i];
+            count[j]++;
+            for (size_t a = 0; a < d; a++)
+                sum[j * d + a] += x[i * d + a];
+        }
+        memcpy(old, centroids, k * d * sizeof *old);
         update_centroids(d, k, centroids, sum, count);
+        double maxmove = 0;
+        for (size_t j = 0; j < k; j++) {
+            move[j] = sqrt(sqdist(old + j * d, centroids + j * d, d)) * (1 + KM_SLACK);
+            maxmove = move[j] > maxmove ? move[j] : maxmove;
+        }
+        for (size_t i = 0; i < n; i++) {
+            u[i] = (u[i] + move[assign[i]]) * (1 + KM_SLACK);
+            l[i] = (l[i] - maxmove) * (1 - KM_SLACK);
+        }
     }
+    /* Lloyd's inertia: the last pass's squared distances, in row order */
+    inertia = 0;
+    for (size_t i = 0; i < n; i++)
+        inertia += sqdist(x + i * d, centroids + assign[i] * d, d);
+done:
     free(sum);
+    free(old);
+    free(u);
+    free(l);
+    free(move);
+    free(half);
     free(count);
     return inertia;
 }
