@@ -565,6 +565,17 @@ static inline int arp_has_v4(const struct migad_pkt *p)
     return memcmp(p->src.b, mapped, 12) == 0;
 }
 
+/* An IPv4 flow in two words: the ordered (address, port) endpoints (48 bits
+ * each) and the protocol; s4, d4: the addresses as numbers (v4num). */
+static inline void v4_flow(const struct migad_pkt *p, uint64_t s4, uint64_t d4, uint64_t *k0,
+                           uint64_t *k1)
+{
+    uint16_t sp = p->has_ports ? p->sport : 0, dp = p->has_ports ? p->dport : 0;
+    uint64_t e1 = s4 << 16 | sp, e2 = d4 << 16 | dp;
+    *k0 = (e1 < e2 ? e1 : e2) | (uint64_t)p->ip_proto << 48;
+    *k1 = e1 < e2 ? e2 : e1;
+}
+
 /* The flag, protocol and port-class counters of the extended set. */
 static inline void add_counts(struct acc *a, const struct migad_pkt *p, int is_ip)
 {
@@ -617,12 +628,9 @@ static int add_to(struct migad_binner *b, struct acc *a, const struct migad_pkt 
         if (need & NEED_DSTIP)
             fail |= ctab_add1(&a->dst4, d4) < 0;
         if (need & NEED_FLOWS) {
-            /* IPv4 flow in two words: the ordered (address, port)
-             * endpoints (48 bits each) and the protocol */
-            uint16_t sp = p->has_ports ? p->sport : 0, dp = p->has_ports ? p->dport : 0;
-            uint64_t e1 = s4 << 16 | sp, e2 = d4 << 16 | dp;
-            uint64_t lo = e1 < e2 ? e1 : e2, hi = e1 < e2 ? e2 : e1;
-            fail |= kset2_add(&a->flows4, lo | (uint64_t)p->ip_proto << 48, hi) < 0;
+            uint64_t k0, k1;
+            v4_flow(p, s4, d4, &k0, &k1);
+            fail |= kset2_add(&a->flows4, k0, k1) < 0;
         }
     } else if (p->l3 == MIGAD_L3_IPV6) {
         if (need & NEED_SRCIP)
@@ -755,10 +763,9 @@ static inline __attribute__((always_inline)) void prefetch_pkt(const struct miga
     if (a->dst4.cap > CTAB_PREFETCH_MIN)
         ctab_prefetch1(&a->dst4, d4);
     if (a->flows4.cap > CTAB_PREFETCH_MIN) {
-        uint16_t sp = p->has_ports ? p->sport : 0, dp = p->has_ports ? p->dport : 0;
-        uint64_t e1 = s4 << 16 | sp, e2 = d4 << 16 | dp;
-        uint64_t lo = e1 < e2 ? e1 : e2, hi = e1 < e2 ? e2 : e1;
-        kset2_prefetch(&a->flows4, lo | (uint64_t)p->ip_proto << 48, hi);
+        uint64_t k0, k1;
+        v4_flow(p, s4, d4, &k0, &k1);
+        kset2_prefetch(&a->flows4, k0, k1);
     }
 }
 
