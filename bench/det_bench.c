@@ -4,7 +4,7 @@
  * same rows with the same parameters.
  *
  * Usage: det_bench [-s SEED] [-e EPOCHS] [-F FOLDS_OUT] CSV CASE
- *   CASE: pca kmeans gmm svm svm-grid ae (parameters in bench/README.md)
+ *   CASE: pca kmeans gmm svm svm-whole svm-grid ae (parameters in bench/README.md)
  *   -F    write the cross-validation fold of every row (one integer a
  *         line), computed exactly as src/lib/svm.c's make_folds does, so
  *         that GridSearchCV can use the same folds (PredefinedSplit)
@@ -41,7 +41,7 @@ static double clock_s(clockid_t id)
 static void usage(void)
 {
     fprintf(stderr, "usage: det_bench [-s SEED] [-e EPOCHS] [-F FOLDS_OUT] CSV "
-                    "pca|kmeans|gmm|svm|svm-grid|ae\n");
+                    "pca|kmeans|gmm|svm|svm-whole|svm-grid|ae\n");
 }
 
 /* The folds of src/lib/svm.c (make_folds): each class's rows shuffled with
@@ -146,6 +146,11 @@ int main(int argc, char **argv)
         o.detector = "svm";
         lo.C = 4;
         lo.gamma = 0.125;
+    } else if (strcmp(kase, "svm-whole") == 0) {
+        o.detector = "svm"; /* as svm, but one libsvm solve on all the rows */
+        lo.C = 4;
+        lo.gamma = 0.125;
+        lo.svm_solver = MIGAD_SVM_SOLVER_WHOLE;
     } else if (strcmp(kase, "svm-grid") == 0) {
         o.detector = "svm"; /* C = gamma = 0: 9 x 9 grid, 5 folds */
     } else if (strcmp(kase, "ae") == 0) {

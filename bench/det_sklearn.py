@@ -21,6 +21,7 @@ with the parameters migad's det_bench uses (bench/README.md lists them):
               max_iter=100, reg_covar=1e-6, init k-means); -score_samples
     svm       StandardScaler + SVC(rbf, C=4, gamma=0.125, tol=1e-3,
               cache 200 MB, shrinking); decision_function
+    svm-whole the same (migad's side solves whole, not chunked)
     svm-grid  StandardScaler + GridSearchCV(SVC, C 2^-1..2^7, gamma
               2^-7..2^1, balanced accuracy, PredefinedSplit(--folds FILE),
               refit); decision_function
@@ -138,7 +139,7 @@ def run(path, case, epochs, folds):
         t1 = time.perf_counter()
         s = -m.score_samples(xs)
         info = "loglik %.17g, iterations %d" % (m.lower_bound_, m.n_iter_)
-    elif case == "svm":
+    elif case in ("svm", "svm-whole"):  # svm-whole: migad's whole solve, the same SVC
         from sklearn.svm import SVC
         m = SVC(C=4, kernel="rbf", gamma=0.125, tol=1e-3, cache_size=200,
                 shrinking=True).fit(xs, gt)

@@ -10,7 +10,7 @@
 #                 the median is reported)
 #   SEED=N        seed of the generated rows (default 1)
 #   SIZES="N..."  row counts (default "2400 86400")
-#   CASES="..."   detectors (default "pca kmeans gmm svm ae svm-grid")
+#   CASES="..."   detectors (default "pca kmeans gmm svm svm-whole ae svm-grid")
 #   GRID_MAX=N    svm-grid only on sizes up to N rows (default 2400)
 #   THREADS=N     OpenBLAS / OpenMP threads for both sides (default 1)
 #
@@ -36,7 +36,7 @@ build=${1:-$root/build/release}
 runs=${RUNS:-3}
 seed=${SEED:-1}
 sizes=${SIZES:-2400 86400}
-cases=${CASES:-pca kmeans gmm svm ae svm-grid}
+cases=${CASES:-pca kmeans gmm svm svm-whole ae svm-grid}
 grid_max=${GRID_MAX:-2400}
 threads=${THREADS:-1}
 for v in "$runs" "$seed" "$grid_max" "$threads" $sizes; do
@@ -119,15 +119,16 @@ cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
 skv=$("$PY" -c "import sklearn, numpy; print('scikit-learn', sklearn.__version__, 'numpy', numpy.__version__)")
 echo
 echo "migad detectors against scikit-learn, $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "machine: $(nproc) CPUs, ${cpu:-unknown CPU}, $(uname -sr); $skv"
+# (nproc would count OMP_NUM_THREADS, set above)
+echo "machine: $(getconf _NPROCESSORS_ONLN) CPUs, ${cpu:-unknown CPU}, $(uname -sr); $skv"
 echo "rows: det_sklearn.py gen, seed $seed, 8 paper features; BLAS threads: $threads"
 echo "load average before the runs: $load_before (other work on the machine skews the times)"
 echo "times: fit + score in-process, median of $runs alternating runs; CPU time"
 echo "(CLOCK_PROCESS_CPUTIME_ID / time.process_time) is the measure, as the machine's"
 echo "other work stretches wall time; wall-clock medians are shown for comparison"
 echo
-echo "| detector | rows   | migad s | sklearn s | sklearn/migad | 2x target | wall: migad s | sklearn s | ratio |"
-echo "| -------- | -----: | ------: | --------: | ------------: | --------- | ------------: | --------: | ----: |"
+echo "| detector  | rows   | migad s | sklearn s | sklearn/migad | 2x target | wall: migad s | sklearn s | ratio |"
+echo "| --------- | -----: | ------: | --------: | ------------: | --------- | ------------: | --------: | ----: |"
 for n in $sizes; do
     for c in $cases; do
         [ -f "$tmp/migad-$c-$n" ] || continue
@@ -137,7 +138,7 @@ for n in $sizes; do
         sw=$(median "$tmp/sklearn-$c-$n")
         awk -v c="$c" -v n="$n" -v m="$m" -v s="$s" -v mw="$mw" -v sw="$sw" 'BEGIN {
             r = s / m
-            printf "| %-8s | %6d | %7.3f | %9.3f | %13.2f | %-9s | %13.3f | %9.3f | %5.2f |\n",
+            printf "| %-9s | %6d | %7.3f | %9.3f | %13.2f | %-9s | %13.3f | %9.3f | %5.2f |\n",
                 c, n, m, s, r, (r >= 2 ? "PASS" : "below"), mw, sw, sw / mw }'
     done
 done
@@ -147,8 +148,8 @@ for n in $sizes; do
     for c in $cases; do
         [ -f "$tmp/migad-$c-$n" ] || continue
         for tool in migad sklearn; do
-            printf '  %-7s %-8s %6d: cpu %s\n' "$tool" "$c" "$n" "$(tr '\n' ' ' <"$tmp/$tool-$c-$n.cpu")"
-            printf '                           wall %s\n' "$(tr '\n' ' ' <"$tmp/$tool-$c-$n")"
+            printf '  %-7s %-9s %6d: cpu %s\n' "$tool" "$c" "$n" "$(tr '\n' ' ' <"$tmp/$tool-$c-$n.cpu")"
+            printf '                            wall %s\n' "$(tr '\n' ' ' <"$tmp/$tool-$c-$n")"
             sed 's/.*info=/            /' "$tmp/$tool-$c-$n.line"
         done
     done

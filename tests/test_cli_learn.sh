@@ -42,6 +42,7 @@ expect "--list shows svm and ae" 0 "$MIGAD" train --list
 has "--list: svm" "$WORK/out" "svm "
 has "--list: ae" "$WORK/out" "ae "
 expect "--help" 0 "$MIGAD" train --help
+cp "$WORK/out" "$WORK/svm-help.txt"
 has "--help: svm options" "$WORK/out" "--gamma G"
 has "--help: ae options" "$WORK/out" "--layers LIST"
 
@@ -67,6 +68,34 @@ expect "svm bad --C" 2 "$MIGAD" train -q -d svm --C 0 -i "$F" -o "$WORK/x.model"
 has "svm bad --C: message" "$WORK/err" "invalid --C '0'"
 expect "svm bad --class-weight" 2 "$MIGAD" train -q -d svm --class-weight 1,x -i "$F" -o "$WORK/x.model"
 expect "svm bad --folds" 2 "$MIGAD" train -q -d svm --folds 1 -i "$F" -o "$WORK/x.model"
+
+# --svm-solver: auto (the default) solves these 240 rows whole; chunked
+# needs at least 4,000 rows to be worth it and solves fewer whole too
+has "--help: --svm-solver" "$WORK/svm-help.txt" "--svm-solver S"
+for s in auto whole chunked; do
+    expect "svm --svm-solver $s" 0 "$MIGAD" train -q -d svm --svm-solver $s -i "$F" -o "$WORK/svm-$s.model"
+    same "svm --svm-solver $s: 240 rows solved whole" "$WORK/svm-$s.model" "$WORK/svm.model"
+done
+expect "svm bad --svm-solver" 2 "$MIGAD" train -q -d svm --svm-solver fast -i "$F" -o "$WORK/x.model"
+has "svm bad --svm-solver: message" "$WORK/err" "invalid --svm-solver 'fast' (auto, whole or chunked)"
+# 6,000 rows, attacks in 1 of 7 bins: chunked is a solve of its own
+awk 'BEGIN {
+    print "packets,bytes,flows,gt"
+    for (i = 0; i < 6000; i++) {
+        a = i % 7 == 3
+        p = 100 + (i * 37) % 101 - 50 + (a ? 40 : 0); b = 60 * p + (i * 53) % 1009; f = 20 + (i * 29) % 31 + (a ? 12 : 0)
+        printf "%d,%d,%d,%d\n", p, b, f, a
+    }
+}' >"$WORK/big.csv"
+for s in whole chunked; do
+    expect "svm 6000 rows --svm-solver $s" 0 "$MIGAD" train -q -d svm --C 4 --gamma 0.5 \
+        --svm-solver $s -i "$WORK/big.csv" -o "$WORK/big-$s.model"
+done
+if cmp -s "$WORK/big-whole.model" "$WORK/big-chunked.model"; then
+    fail "svm 6000 rows: chunked gave the whole solve's bytes"
+else
+    ok "svm 6000 rows: chunked is its own solve"
+fi
 
 # ae: trained on the gt = 0 rows (migration rows included)
 expect "train ae" 0 "$MIGAD" train -q -d ae --layers 4,2,4 --lr 0.01 --seed 3 -i "$F" -o "$WORK/ae.model"

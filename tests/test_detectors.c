@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "det_helpers.h"
 #include "model_damage.h"
 #include "migad/detector.h"
 #include "migad/rng.h"
@@ -16,54 +17,21 @@
 
 static char err[MIGAD_ERRBUF_SIZE];
 
-static int parse(struct migad_table *t, const char *csv)
-{
-    return migad_table_parse(t, csv, strlen(csv), "mem.csv", NULL, 0, err) == MIGAD_OK;
-}
-
-static struct migad_model *train(const struct migad_table *t, struct migad_train_opts *o)
-{
-    struct migad_model *m = NULL;
-    if (migad_model_train(t, o, &m, err) != MIGAD_OK)
-        fprintf(stderr, "train: %s\n", err);
-    return m;
-}
-
 /* Value number idx of the describe line starting with key (NaN if absent;
  * nth selects among repeated keys). */
 static double described(const struct migad_model *m, const char *key, int nth, size_t idx)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&buf, &len);
-    migad_model_describe(m, fp);
-    fclose(fp);
-    double v = NAN;
-    size_t kl = strlen(key);
-    for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-        if (strncmp(line, key, kl) != 0 || line[kl] != ' ' || nth-- > 0)
-            continue;
-        char *p = line + kl;
-        for (size_t i = 0; i <= idx; i++)
-            v = strtod(p, &p);
-        break;
-    }
-    free(buf);
-    return v;
-}
-
-static double *score_all(const struct migad_model *m, const struct migad_table *t)
-{
-    double *s = calloc(t->nrows, sizeof *s);
-    if (migad_model_score(m, t, "mem.csv", s, NULL, err) != MIGAD_OK)
-        fprintf(stderr, "score: %s\n", err);
-    return s;
+    char *desc = model_describe_text(m);
+    double v[64];
+    size_t n = desc && idx < 64 ? det_described(desc, key, nth, v, idx + 1) : 0;
+    free(desc);
+    return n > idx ? v[idx] : NAN;
 }
 
 static void test_table(void)
 {
     struct migad_table t;
-    CHECK(parse(&t, "trace,segment,bin,start,a,b,gt,imi\n\"x,y\",0,0,1.5,1,2,0,0.25\r\n\nz,0,1,2.5,3,4e1,1,0\n"));
+    CHECK(det_parse(&t, "trace,segment,bin,start,a,b,gt,imi\n\"x,y\",0,0,1.5,1,2,0,0.25\r\n\nz,0,1,2.5,3,4e1,1,0\n", err));
     CHECK_INT(t.nrows, 2);
     CHECK_INT(t.ncols, 2);
     CHECK_STR(t.names[1], "b");
@@ -80,21 +48,21 @@ static void test_table(void)
     CHECK_STR(migad_table_meta(&t, 0, MIGAD_META_TRACE), "");
     migad_table_release(&t);
 
-    CHECK(!parse(&t, "a,b\n1,2\n3,x7\n"));
+    CHECK(!det_parse(&t, "a,b\n1,2\n3,x7\n", err));
     CHECK_STR(err, "mem.csv:3: column b: not a finite number: 'x7'");
-    CHECK(!parse(&t, "a,b\n1,2\n3\n"));
+    CHECK(!det_parse(&t, "a,b\n1,2\n3\n", err));
     CHECK_STR(err, "mem.csv:3: 1 fields, the header has 2");
-    CHECK(!parse(&t, "a,b\n1,nan\n"));
-    CHECK(!parse(&t, "a,b\n1,\n"));
-    CHECK(!parse(&t, "a,a\n1,2\n"));
-    CHECK(!parse(&t, "a,b\n"));
-    CHECK(!parse(&t, ""));
+    CHECK(!det_parse(&t, "a,b\n1,nan\n", err));
+    CHECK(!det_parse(&t, "a,b\n1,\n", err));
+    CHECK(!det_parse(&t, "a,a\n1,2\n", err));
+    CHECK(!det_parse(&t, "a,b\n", err));
+    CHECK(!det_parse(&t, "", err));
     const char *missing[] = { "a", "c" };
     CHECK(migad_table_parse(&t, "a,b\n1,2\n", 8, "m.csv", missing, 2, err) != MIGAD_OK);
     CHECK_STR(err, "m.csv:1: no column named 'c'");
-    CHECK(!parse(&t, "a,gt\n1,yes\n"));
+    CHECK(!det_parse(&t, "a,gt\n1,yes\n", err));
     CHECK(strstr(err, "'yes'") != NULL);
-    CHECK(!parse(&t, "a\n\"1\n"));
+    CHECK(!det_parse(&t, "a\n\"1\n", err));
     CHECK_STR(err, "mem.csv:2: unterminated quoted field");
     /* size cap: a line over MIGAD_TABLE_MAX_LINE bytes */
     size_t big = MIGAD_TABLE_MAX_LINE + 10;
@@ -111,19 +79,19 @@ static void test_table(void)
 static void test_scaling(void)
 {
     struct migad_table t;
-    CHECK(parse(&t, "a,b\n1,5\n2,5\n3,5\n4,5\n"));
+    CHECK(det_parse(&t, "a,b\n1,5\n2,5\n3,5\n4,5\n", NULL));
     struct migad_train_opts o;
     migad_train_opts_init(&o);
     o.detector = "kmeans";
     o.k = 1;
-    struct migad_model *m = train(&t, &o);
+    struct migad_model *m = det_train(&t, &o);
     CHECK_NEAR(described(m, "shift", 0, 0), 2.5, 1e-15);
     CHECK_NEAR(described(m, "factor", 0, 0), sqrt(1.25), 1e-15);
     CHECK_NEAR(described(m, "shift", 0, 1), 5, 0);
     CHECK_NEAR(described(m, "factor", 0, 1), 1, 0); /* constant column */
     migad_model_free(m);
     o.scale = MIGAD_SCALE_MINMAX;
-    m = train(&t, &o);
+    m = det_train(&t, &o);
     CHECK_NEAR(described(m, "shift", 0, 0), 1, 0);
     CHECK_NEAR(described(m, "factor", 0, 0), 3, 0);
     /* one cluster: the centroid is the mean of the scaled rows, 0.5 */
@@ -131,13 +99,13 @@ static void test_scaling(void)
     migad_model_free(m);
     o.scale = MIGAD_SCALE_NONE;
     o.log1p = 1;
-    m = train(&t, &o);
+    m = det_train(&t, &o);
     CHECK_NEAR(described(m, "kmeans.centroid", 0, 0),
                (log(2) + log(3) + log(4) + log(5)) / 4, 1e-15);
     migad_model_free(m);
     migad_table_release(&t);
     /* log1p needs values > -1 */
-    CHECK(parse(&t, "a\n1\n-1\n"));
+    CHECK(det_parse(&t, "a\n1\n-1\n", NULL));
     CHECK(migad_model_train(&t, &o, &m, err) == MIGAD_EFORMAT);
     CHECK(strstr(err, "row 2") && strstr(err, "column a"));
     migad_table_release(&t);
@@ -148,18 +116,18 @@ static void test_scaling(void)
 static void test_pca_by_hand(void)
 {
     struct migad_table t, q;
-    CHECK(parse(&t, "x,y\n2,2\n-2,-2\n1,-1\n-1,1\n"));
-    CHECK(parse(&q, "x,y\n1,-1\n3,0\n5,5\n"));
+    CHECK(det_parse(&t, "x,y\n2,2\n-2,-2\n1,-1\n-1,1\n", NULL));
+    CHECK(det_parse(&q, "x,y\n1,-1\n3,0\n5,5\n", NULL));
     struct migad_train_opts o;
     migad_train_opts_init(&o);
     o.scale = MIGAD_SCALE_NONE;
     o.k = 1;
-    struct migad_model *m = train(&t, &o);
+    struct migad_model *m = det_train(&t, &o);
     CHECK_NEAR(described(m, "pca.explained_variance", 0, 0), 16.0 / 3, 1e-12);
     CHECK_NEAR(described(m, "pca.explained_variance", 0, 1), 4.0 / 3, 1e-12);
     CHECK_NEAR(described(m, "pca.axis", 0, 0), sqrt(0.5), 1e-12);
     CHECK_NEAR(described(m, "pca.axis", 0, 1), sqrt(0.5), 1e-12);
-    double *s = score_all(m, &q);
+    double *s = det_score_all(m, &q);
     CHECK_NEAR(s[0], 2, 1e-12);
     CHECK_NEAR(s[1], 4.5, 1e-12);
     CHECK_NEAR(s[2], 0, 1e-12);
@@ -168,7 +136,7 @@ static void test_pca_by_hand(void)
     /* Q-statistic, one residual eigenvalue l = 4/3: h0 = 1/3 and
      * Q = l (c sqrt2 / 3 + 7/9)^3, c = 1.6448536269514722 at alpha 0.05 */
     o.alpha = 0.05;
-    m = train(&t, &o);
+    m = det_train(&t, &o);
     double c = 1.6448536269514722, l = 4.0 / 3;
     CHECK_NEAR(migad_model_threshold(m), l * pow(c * sqrt(2) / 3 + 7.0 / 9, 3), 1e-9);
     migad_model_free(m);
@@ -176,12 +144,12 @@ static void test_pca_by_hand(void)
     o.alpha = 0;
     o.k = 0;
     o.variance = 0.8;
-    m = train(&t, &o);
+    m = det_train(&t, &o);
     CHECK_NEAR(described(m, "pca.k", 0, 0), 1, 0);
     migad_model_free(m);
     /* 3-sigma rule: no projection beyond 3 sd here -> k = d - 1 = 1 */
     o.three_sigma = 1;
-    m = train(&t, &o);
+    m = det_train(&t, &o);
     CHECK_NEAR(described(m, "pca.k", 0, 0), 1, 0);
     migad_model_free(m);
     migad_table_release(&t);
@@ -192,8 +160,8 @@ static void test_pca_by_hand(void)
     for (int i = 0; i < 29; i++)
         strcat(csv, i % 2 ? "0,1\n" : "0,-1\n");
     strcat(csv, "10,0\n");
-    CHECK(parse(&t, csv));
-    m = train(&t, &o);
+    CHECK(det_parse(&t, csv, NULL));
+    m = det_train(&t, &o);
     CHECK_NEAR(described(m, "pca.k", 0, 0), 0, 0);
     CHECK_NEAR(described(m, "pca.axis", 0, 0), 1, 1e-4); /* y's mean is not quite 0 */
     migad_model_free(m);
@@ -205,19 +173,19 @@ static void test_pca_by_hand(void)
 static void test_kmeans_by_hand(void)
 {
     struct migad_table t;
-    CHECK(parse(&t, "x,y\n0.5,0.5\n-0.5,0.5\n0.5,-0.5\n-0.5,-0.5\n"
-                    "10.5,10.5\n9.5,10.5\n10.5,9.5\n9.5,9.5\n"));
+    CHECK(det_parse(&t, "x,y\n0.5,0.5\n-0.5,0.5\n0.5,-0.5\n-0.5,-0.5\n"
+                    "10.5,10.5\n9.5,10.5\n10.5,9.5\n9.5,9.5\n", NULL));
     struct migad_train_opts o;
     migad_train_opts_init(&o);
     o.detector = "kmeans";
     o.scale = MIGAD_SCALE_NONE;
     o.k = 2;
-    struct migad_model *m = train(&t, &o);
+    struct migad_model *m = det_train(&t, &o);
     CHECK_NEAR(described(m, "kmeans.inertia", 0, 0), 4, 1e-12);
     double c0 = described(m, "kmeans.centroid", 0, 0), c1 = described(m, "kmeans.centroid", 1, 0);
     CHECK_NEAR(fmin(c0, c1), 0, 1e-12);
     CHECK_NEAR(fmax(c0, c1), 10, 1e-12);
-    double *s = score_all(m, &t);
+    double *s = det_score_all(m, &t);
     for (size_t i = 0; i < t.nrows; i++)
         CHECK_NEAR(s[i], sqrt(0.5), 1e-12);
     free(s);
@@ -230,14 +198,14 @@ static void test_kmeans_by_hand(void)
 static void test_kmeans_classes(void)
 {
     struct migad_table t;
-    CHECK(parse(&t, "x,gt,imi\n1,0,0\n2,0,0\n100,1,0\n101,1,0.5\n50,0,1\n51,0,0.5\n"));
+    CHECK(det_parse(&t, "x,gt,imi\n1,0,0\n2,0,0\n100,1,0\n101,1,0.5\n50,0,1\n51,0,0.5\n", NULL));
     struct migad_train_opts o;
     migad_train_opts_init(&o);
     o.detector = "kmeans";
     o.scale = MIGAD_SCALE_NONE;
     o.init_classes = 1;
     o.restarts = 3;
-    struct migad_model *m = train(&t, &o);
+    struct migad_model *m = det_train(&t, &o);
     double i0 = described(m, "kmeans.init", 0, 0), i1 = described(m, "kmeans.init", 1, 0),
            i2 = described(m, "kmeans.init", 2, 0);
     CHECK(i0 == 1 || i0 == 2);
@@ -245,7 +213,7 @@ static void test_kmeans_classes(void)
     CHECK(i2 == 50 || i2 == 51);
     migad_model_free(m);
     migad_table_release(&t);
-    CHECK(parse(&t, "x\n1\n2\n3\n"));
+    CHECK(det_parse(&t, "x\n1\n2\n3\n", NULL));
     CHECK(migad_model_train(&t, &o, &m, err) == MIGAD_EINVAL);
     migad_table_release(&t);
 }
@@ -255,16 +223,16 @@ static void test_kmeans_classes(void)
 static void test_gmm_single(void)
 {
     struct migad_table t, q;
-    CHECK(parse(&t, "x,y\n1,0\n-1,0\n0,2\n0,-2\n"));
-    CHECK(parse(&q, "x,y\n0,0\n1,1\n"));
+    CHECK(det_parse(&t, "x,y\n1,0\n-1,0\n0,2\n0,-2\n", NULL));
+    CHECK(det_parse(&q, "x,y\n0,0\n1,1\n", NULL));
     struct migad_train_opts o;
     migad_train_opts_init(&o);
     o.detector = "gmm";
     o.scale = MIGAD_SCALE_NONE;
     o.k = 1;
-    struct migad_model *m = train(&t, &o);
+    struct migad_model *m = det_train(&t, &o);
     double a = 0.5 + 1e-6, b = 2 + 1e-6, base = log(2 * M_PI) + 0.5 * log(a * b);
-    double *s = score_all(m, &q);
+    double *s = det_score_all(m, &q);
     CHECK_NEAR(s[0], base, 1e-12);
     CHECK_NEAR(s[1], base + 0.5 * (1 / a + 1 / b), 1e-12);
     free(s);
@@ -298,14 +266,14 @@ static void check_planted(const char *detector)
 {
     char *csv = planted_csv();
     struct migad_table t;
-    CHECK(parse(&t, csv));
+    CHECK(det_parse(&t, csv, NULL));
     free(csv);
     struct migad_train_opts o;
     migad_train_opts_init(&o);
     o.detector = detector;
     o.k = strcmp(detector, "pca") == 0 ? 1 : 2;
-    struct migad_model *m = train(&t, &o);
-    double *s = score_all(m, &t), maxnormal = -HUGE_VAL, minout = HUGE_VAL;
+    struct migad_model *m = det_train(&t, &o);
+    double *s = det_score_all(m, &t), maxnormal = -HUGE_VAL, minout = HUGE_VAL;
     for (size_t i = 0; i < 200; i++)
         maxnormal = fmax(maxnormal, s[i]);
     for (size_t i = 200; i < 205; i++)
@@ -335,13 +303,13 @@ static void check_model_file(const char *detector)
 {
     char *csv = planted_csv();
     struct migad_table t;
-    CHECK(parse(&t, csv));
+    CHECK(det_parse(&t, csv, NULL));
     free(csv);
     struct migad_train_opts o;
     migad_train_opts_init(&o);
     o.detector = detector;
     o.seed = 7;
-    struct migad_model *m = train(&t, &o), *m2 = train(&t, &o), *back = NULL;
+    struct migad_model *m = det_train(&t, &o), *m2 = det_train(&t, &o), *back = NULL;
     char *buf, *buf2, *buf3;
     size_t len, len2, len3;
     CHECK(migad_model_encode(m, &buf, &len) == MIGAD_OK);
@@ -350,14 +318,14 @@ static void check_model_file(const char *detector)
     CHECK(migad_model_decode(buf, len, "m.model", &back, err) == MIGAD_OK);
     CHECK(migad_model_encode(back, &buf3, &len3) == MIGAD_OK);
     CHECK(len == len3 && memcmp(buf, buf3, len) == 0);
-    double *s1 = score_all(m, &t), *s2 = score_all(back, &t);
+    double *s1 = det_score_all(m, &t), *s2 = det_score_all(back, &t);
     CHECK(memcmp(s1, s2, t.nrows * sizeof *s1) == 0);
     /* every single-byte flip and every truncation is refused */
     CHECK_INT(model_damage_accepted(buf, len, "m.model", err), 0);
     CHECK(strstr(err, "m.model") != NULL);
     /* a table with other columns is refused */
     struct migad_table other;
-    CHECK(parse(&other, "a,c,b\n1,2,3\n"));
+    CHECK(det_parse(&other, "a,c,b\n1,2,3\n", NULL));
     double s;
     CHECK(migad_model_score(m, &other, "x.csv", &s, NULL, err) == MIGAD_EFORMAT);
     CHECK_STR(err, "x.csv: feature column 2 is 'c', the model expects 'b'");

@@ -14,6 +14,7 @@
 
 #include "ae_impl.h"
 #include "check.h"
+#include "det_helpers.h"
 #include "model_damage.h"
 #include "rbf.h"
 #include "migad/detector.h"
@@ -22,48 +23,6 @@
 #include "migad/table.h"
 
 static char err[MIGAD_ERRBUF_SIZE];
-
-static int parse(struct migad_table *t, const char *csv)
-{
-    return migad_table_parse(t, csv, strlen(csv), "mem.csv", NULL, 0, err) == MIGAD_OK;
-}
-
-static struct migad_model *train(const struct migad_table *t, struct migad_train_opts *o)
-{
-    struct migad_model *m = NULL;
-    if (migad_model_train(t, o, &m, err) != MIGAD_OK)
-        fprintf(stderr, "train: %s\n", err);
-    return m;
-}
-
-static double *score_all(const struct migad_model *m, const struct migad_table *t)
-{
-    double *s = calloc(t->nrows, sizeof *s);
-    if (!m || migad_model_score(m, t, "mem.csv", s, NULL, err) != MIGAD_OK)
-        fprintf(stderr, "score: %s\n", err);
-    return s;
-}
-
-/* Values of the nth line starting with "key " into v (at most max); count. */
-static size_t described(const char *desc, const char *key, int nth, double *v, size_t max)
-{
-    size_t kl = strlen(key), n = 0;
-    for (const char *line = desc; line && *line;
-         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-        if (strncmp(line, key, kl) != 0 || line[kl] != ' ' || nth-- > 0)
-            continue;
-        char *p = (char *)line + kl, *end;
-        while (n < max && *p != '\n') {
-            v[n] = strtod(p, &end);
-            if (end == p)
-                break;
-            n++;
-            p = end;
-        }
-        break;
-    }
-    return n;
-}
 
 /*
  * Rows in 3 features: normal rows near the line t (1, 1, 1), t in two
@@ -101,7 +60,7 @@ static char *rows_csv(uint64_t seed, int normal, int attack)
 static int table_of(struct migad_table *t, uint64_t seed, int normal, int attack)
 {
     char *csv = rows_csv(seed, normal, attack);
-    int ok = parse(t, csv);
+    int ok = det_parse(t, csv, NULL);
     free(csv);
     return ok;
 }
@@ -130,16 +89,16 @@ static void test_svm_errors(void)
     struct migad_model *m = NULL;
     migad_train_opts_init(&o);
     o.detector = "svm";
-    CHECK(parse(&t, "a,b\n1,2\n3,4\n5,6\n"));
+    CHECK(det_parse(&t, "a,b\n1,2\n3,4\n5,6\n", NULL));
     CHECK(migad_model_train(&t, &o, &m, err) == MIGAD_EINVAL && !m);
     CHECK_STR(err, "svm: needs labelled rows: the input has no gt column");
     migad_table_release(&t);
-    CHECK(parse(&t, "a,b,gt\n1,2,0\n3,4,0\n5,6,0\n"));
+    CHECK(det_parse(&t, "a,b,gt\n1,2,0\n3,4,0\n5,6,0\n", NULL));
     CHECK(migad_model_train(&t, &o, &m, err) == MIGAD_EINVAL && !m);
     CHECK(strstr(err, "both normal") != NULL);
     migad_table_release(&t);
     /* too few rows of a class for 5 folds, fine with C and gamma given */
-    CHECK(parse(&t, "a,b,gt\n1,2,0\n3,4,0\n5,6,1\n0,1,0\n"));
+    CHECK(det_parse(&t, "a,b,gt\n1,2,0\n3,4,0\n5,6,1\n0,1,0\n", NULL));
     CHECK(migad_model_train(&t, &o, &m, err) == MIGAD_EINVAL && !m);
     CHECK(strstr(err, "give --C and --gamma") != NULL);
     struct migad_learn_opts lo;
@@ -156,9 +115,9 @@ static void test_svm_errors(void)
         "a,b,gt\n0,0,0\n0,1,0\n5,5,1\n1,0,0\n5,6,1\n",
     };
     for (int k = 0; k < 2; k++) {
-        CHECK(parse(&t, orders[k]));
-        m = train(&t, &o);
-        double *s = score_all(m, &t);
+        CHECK(det_parse(&t, orders[k], NULL));
+        m = det_train(&t, &o);
+        double *s = det_score_all(m, &t);
         for (size_t i = 0; i < t.nrows; i++)
             CHECK((s[i] > 0) == (t.gt[i] != 0));
         free(s);
@@ -234,22 +193,22 @@ static void test_svm_by_hand(void)
     o.learn = &lo;
     lo.C = 2;
     lo.gamma = 0.25;
-    struct migad_model *m = train(&t, &o);
-    double *s = score_all(m, &t);
+    struct migad_model *m = det_train(&t, &o);
+    double *s = det_score_all(m, &t);
     char *desc = model_describe_text(m);
     double C, gamma, labels[2], rho, cv, nsv[2];
-    CHECK(described(desc, "svm.C", 0, &C, 1) == 1 && C == 2);
-    CHECK(described(desc, "svm.gamma", 0, &gamma, 1) == 1 && gamma == 0.25);
-    CHECK(described(desc, "svm.cv_score", 0, &cv, 1) == 1 && cv == -1);
-    CHECK(described(desc, "svm.labels", 0, labels, 2) == 2);
-    CHECK(described(desc, "svm.nsv", 0, nsv, 2) == 2);
-    CHECK(described(desc, "svm.rho", 0, &rho, 1) == 1);
+    CHECK(det_described(desc, "svm.C", 0, &C, 1) == 1 && C == 2);
+    CHECK(det_described(desc, "svm.gamma", 0, &gamma, 1) == 1 && gamma == 0.25);
+    CHECK(det_described(desc, "svm.cv_score", 0, &cv, 1) == 1 && cv == -1);
+    CHECK(det_described(desc, "svm.labels", 0, labels, 2) == 2);
+    CHECK(det_described(desc, "svm.nsv", 0, nsv, 2) == 2);
+    CHECK(det_described(desc, "svm.rho", 0, &rho, 1) == 1);
     size_t l = (size_t)(nsv[0] + nsv[1]);
     double *coef = malloc(l * sizeof *coef), (*sv)[3] = malloc(l * sizeof *sv);
-    CHECK(l > 0 && described(desc, "svm.coef", 0, coef, l) == l);
+    CHECK(l > 0 && det_described(desc, "svm.coef", 0, coef, l) == l);
     double sum[2] = { 0, 0 };
     for (size_t i = 0; i < l; i++) {
-        CHECK(described(desc, "svm.sv", (int)i, sv[i], 3) == 3);
+        CHECK(det_described(desc, "svm.sv", (int)i, sv[i], 3) == 3);
         sum[i >= nsv[0]] += coef[i];
     }
     CHECK_NEAR(sum[0] + sum[1], 0, 1e-9); /* sum_i alpha_i y_i = 0 */
@@ -299,12 +258,12 @@ static void test_svm_planted(void)
     struct migad_train_opts o;
     migad_train_opts_init(&o);
     o.detector = "svm";
-    struct migad_model *m = train(&t, &o);
-    double *s = score_all(m, &q);
+    struct migad_model *m = det_train(&t, &o);
+    double *s = det_score_all(m, &q);
     check_separated("svm (cross-validated)", &q, s);
     char *desc = model_describe_text(m);
     double cv;
-    CHECK(described(desc, "svm.cv_score", 0, &cv, 1) == 1 && cv > 0.95 && cv <= 1);
+    CHECK(det_described(desc, "svm.cv_score", 0, &cv, 1) == 1 && cv > 0.95 && cv <= 1);
     free(desc);
     free(s);
     migad_model_free(m);
@@ -313,12 +272,12 @@ static void test_svm_planted(void)
     migad_learn_opts_init(&lo);
     lo.balanced = 1;
     o.learn = &lo;
-    m = train(&t, &o);
-    s = score_all(m, &q);
+    m = det_train(&t, &o);
+    s = det_score_all(m, &q);
     check_separated("svm (balanced)", &q, s);
     desc = model_describe_text(m);
     double w[2];
-    CHECK(described(desc, "svm.weights", 0, w, 2) == 2);
+    CHECK(det_described(desc, "svm.weights", 0, w, 2) == 2);
     CHECK_NEAR(w[0], 230.0 / 400, 1e-15);
     CHECK_NEAR(w[1], 230.0 / 60, 1e-15);
     free(desc);
@@ -407,8 +366,8 @@ static void test_ae_planted(void)
     o.detector = "ae";
     o.learn = &lo;
     lo.lr = 0.01;
-    struct migad_model *m = train(&t, &o);
-    double *s = score_all(m, &q);
+    struct migad_model *m = det_train(&t, &o);
+    double *s = det_score_all(m, &q);
     check_separated("ae (tanh)", &q, s);
     free(s);
     migad_model_free(m);
@@ -417,8 +376,8 @@ static void test_ae_planted(void)
     lo.layers[1] = 2;
     lo.layers[2] = 6;
     lo.nlayers = 3;
-    m = train(&t, &o);
-    s = score_all(m, &q);
+    m = det_train(&t, &o);
+    s = det_score_all(m, &q);
     check_separated("ae (relu 6,2,6)", &q, s);
     char *desc = model_describe_text(m);
     CHECK(strstr(desc, "ae.layers 3 6 2 6 3\nae.activation relu\n") != NULL);
@@ -442,9 +401,9 @@ static void check_model_file(const char *detector, const struct migad_learn_opts
     o.detector = detector;
     o.learn = lo;
     o.seed = 7;
-    struct migad_model *m = train(&t, &o), *m2 = train(&t, &o), *back = NULL;
+    struct migad_model *m = det_train(&t, &o), *m2 = det_train(&t, &o), *back = NULL;
     o.seed = 8;
-    struct migad_model *m3 = train(&t, &o);
+    struct migad_model *m3 = det_train(&t, &o);
     char *buf, *buf2, *buf3, *buf4;
     size_t len, len2, len3, len4;
     CHECK(migad_model_encode(m, &buf, &len) == MIGAD_OK);
@@ -456,7 +415,7 @@ static void check_model_file(const char *detector, const struct migad_learn_opts
     CHECK(migad_model_decode(buf, len, "m.model", &back, err) == MIGAD_OK);
     CHECK(migad_model_encode(back, &buf3, &len3) == MIGAD_OK);
     CHECK(len == len3 && memcmp(buf, buf3, len) == 0);
-    double *s1 = score_all(m, &t), *s2 = score_all(back, &t);
+    double *s1 = det_score_all(m, &t), *s2 = det_score_all(back, &t);
     CHECK(memcmp(s1, s2, t.nrows * sizeof *s1) == 0);
     /* every single-byte flip and every truncation is refused */
     CHECK_INT(model_damage_accepted(buf, len, "m.model", err), 0);

@@ -31,6 +31,15 @@ extern "C" {
 #define MIGAD_GAN_MAX_LAYERS 8  /* hidden layers of the GAN's networks at most */
 #define MIGAD_GAN_MAX_UNITS 4096 /* units per hidden layer, latent dimensions at most */
 
+/* How libsvm is run on a training set (src/lib/svm.c, "Large problems"). */
+enum migad_svm_solver {
+    MIGAD_SVM_SOLVER_AUTO = 0, /* chunked from MIGAD_SVM_CHUNK_MIN_ROWS rows on, else whole */
+    MIGAD_SVM_SOLVER_WHOLE,    /* one libsvm solve on all the rows */
+    MIGAD_SVM_SOLVER_CHUNKED,  /* libsvm on a growing working set until all the rows
+                                * meet its stopping rule */
+};
+#define MIGAD_SVM_CHUNK_MIN_ROWS 20000
+
 enum migad_balance {
     MIGAD_BALANCE_NONE = 0, /* fit on the rows as given (default) */
     MIGAD_BALANCE_GAN,      /* add WGAN-GP generated attack rows (svm) */
@@ -45,6 +54,7 @@ struct migad_learn_opts {
     double weight_normal;   /* class weight of gt = 0 rows (1), unless balanced */
     double weight_attack;   /* class weight of gt != 0 rows (1), unless balanced */
     double svm_eps;         /* libsvm stopping tolerance (1e-3, as scikit-learn) */
+    enum migad_svm_solver svm_solver; /* MIGAD_SVM_SOLVER_AUTO (default) */
     /* ae */
     size_t layers[MIGAD_AE_MAX_LAYERS]; /* hidden layer widths */
     size_t nlayers;         /* 0 = default: ceil(d/2), ceil(d/4) (>= 1 unit), ceil(d/2) */

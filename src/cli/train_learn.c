@@ -19,6 +19,9 @@ const char train_learn_help[] =
     "      --class-weight W balanced (n / (2 n_class)), or ATTACK or NORMAL,ATTACK\n"
     "                       weights of the two classes' C (default 1,1)\n"
     "      --svm-eps E      libsvm stopping tolerance (default 1e-3)\n"
+    "      --svm-solver S   whole: one libsvm solve on all the rows; chunked: libsvm\n"
+    "                       on a growing working set until every row meets its\n"
+    "                       stopping rule; auto (default): chunked from 20000 rows\n"
     "ae (autoencoder trained on the gt = 0 rows; score = reconstruction error):\n"
     "      --layers LIST    hidden widths, e.g. 6,3,6 (default d/2, d/4, d/2 rounded up)\n"
     "      --activation A   tanh (default) or relu; the output layer is linear\n"
@@ -183,6 +186,12 @@ int train_learn_option(int c, const char *arg, struct migad_learn_opts *l)
         if (num(arg, 1e-15, 1, &f) != 0)
             return bad("--svm-eps", arg, "a number in (0, 1]");
         l->svm_eps = f;
+        return 0;
+    case OPT_L_SVMSOLVER:
+        if (strcmp(arg, "auto") == 0) l->svm_solver = MIGAD_SVM_SOLVER_AUTO;
+        else if (strcmp(arg, "whole") == 0) l->svm_solver = MIGAD_SVM_SOLVER_WHOLE;
+        else if (strcmp(arg, "chunked") == 0) l->svm_solver = MIGAD_SVM_SOLVER_CHUNKED;
+        else return bad("--svm-solver", arg, "auto, whole or chunked");
         return 0;
     case OPT_L_LAYERS:
         if (parse_layers(arg, l->layers, &l->nlayers, MIGAD_AE_MAX_LAYERS, MIGAD_AE_MAX_UNITS) != 0)

@@ -14,7 +14,7 @@ enum {
     OPT_L_LAMBDA, OPT_L_LR, OPT_L_BETA1, OPT_L_BETA2, OPT_L_ADAMEPS, OPT_L_BATCH,
     OPT_L_EPOCHS, OPT_L_PATIENCE, OPT_L_VALFRAC, OPT_L_SVMEPS, OPT_L_BALANCE, OPT_L_GANRATIO,
     OPT_L_GANITERS, OPT_L_GANCRITIC, OPT_L_GANLAMBDA, OPT_L_GANLATENT, OPT_L_GANLAYERS,
-    OPT_L_GANLR, OPT_L_GANBATCH,
+    OPT_L_GANLR, OPT_L_GANBATCH, OPT_L_SVMSOLVER,
 };
 
 /* Entries for getopt_long's table. */
@@ -24,6 +24,7 @@ enum {
     { "folds", required_argument, NULL, OPT_L_FOLDS },                                   \
     { "class-weight", required_argument, NULL, OPT_L_CLASSW },                           \
     { "svm-eps", required_argument, NULL, OPT_L_SVMEPS },                                \
+    { "svm-solver", required_argument, NULL, OPT_L_SVMSOLVER },                          \
     { "layers", required_argument, NULL, OPT_L_LAYERS },                                 \
     { "activation", required_argument, NULL, OPT_L_ACT },                                \
     { "lambda", required_argument, NULL, OPT_L_LAMBDA },                                 \
