@@ -137,11 +137,12 @@ best() {
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
-echo "bench: $runs runs each of the bare loop, migad extract and migad extract -f extended" >&2
+echo "bench: $runs runs each of the bare loop (stdio's buffer and migad's 64 KiB), migad extract and migad extract -f extended" >&2
 i=0
 while [ "$i" -lt "$runs" ]; do
     run bare "$loop" "$cap"
     cp "$tmp/out" "$tmp/bare.out"
+    run bare64 "$loop" -b 65536 "$cap"
     run paper "$migad" extract -q -r "$cap" -o /dev/null
     run extended "$migad" extract -q -r "$cap" -o /dev/null -f extended
     i=$((i + 1))
@@ -214,13 +215,14 @@ echo
 echo "| tool                               |    Mpps |  seconds | peak RSS MiB | ratio |"
 echo "| ---------------------------------- | ------: | -------: | -----------: | ----: |"
 row "bare libpcap loop (pcap_loop)" bare
+row "bare loop, 64 KiB stdio buffer" bare64
 row "migad extract (paper, default)" paper
 row "migad extract -f extended" extended
 [ "$with_tshark" = 0 ] || row "tshark -T fields (1 run)" tshark
 [ "$with_capinfos" = 0 ] || row "capinfos (1 run)" capinfos
 echo
 echo "ratio = bare loop time / tool time (= tool packet rate / bare loop packet rate)"
-for name in bare paper extended; do
+for name in bare bare64 paper extended; do
     printf '%-9s run times (s): %s\n' "$name" "$(cut -d' ' -f1 "$tmp/$name" | tr '\n' ' ')"
 done
 echo
@@ -238,6 +240,16 @@ EOF
 echo "targets:"
 verdict paper "  migad extract (the target):"
 verdict extended "  migad extract -f extended:"
+read -r bare64_t _ <<EOF
+$(best bare64)
+EOF
+for name in paper extended; do
+    read -r t _ <<EOF
+$(best "$name")
+EOF
+    awk -v l="$name" -v t="$t" -v bt="$bare64_t" 'BEGIN {
+        printf "  %-8s against the loop with migad'"'"'s 64 KiB buffer: ratio %.3f\n", l, bt / t }'
+done
 echo
 
 # growth LABEL FULL QUARTER [HALF]
