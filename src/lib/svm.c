@@ -278,13 +278,17 @@ static int svm_fn_eval(const struct svm_fn *f, size_t d, const double *x, const 
  *
  * W grows: the rows it held stay in it, so each round adds rows and this
  * ends; once W would hold more than half of the rows, all of them are
- * solved at once instead.  The exception is a tail: when fewer than one row
- * in CHUNK_TAIL_SV support vectors raises a maximum, the solution is nearly
- * there, and W becomes its support vectors and those rows; the rows of W
- * with alpha 0, most of it, would make that solve about ten times dearer
- * (measured on the benchmark's 86,400 rows: 1.7 s with them, 0.17 s
- * without).  A tail that goes wrong returns to every row W ever held; at
- * most CHUNK_TAILS_MAX tails are tried, so the rounds still end.
+ * solved at once instead, as they are at once when more than a third of
+ * the first sample (1 / CHUNK_FIRST_SV_DIV) are support vectors (measured
+ * on 30,000 bins of 20 ms of a simulated flood, half of them support
+ * vectors: 12.5-13.5 s, as the whole solve).  The exception is a tail:
+ * when fewer than one row in CHUNK_TAIL_SV support vectors raises a
+ * maximum, the solution is nearly there, and W becomes its support
+ * vectors and those rows; the rows of W with alpha 0, most of it, would
+ * make that solve about ten times dearer (measured on the benchmark's
+ * 86,400 rows: 1.7 s with them, 0.17 s without).  A tail that goes wrong
+ * returns to every row W ever held; at most CHUNK_TAILS_MAX tails are
+ * tried, so the rounds still end.
  *
  * Checking costs one f0 per row and support vector, the bulk of the time;
  * a tail's rows need not all be computed again.  Between two solutions,
@@ -306,6 +310,7 @@ static int svm_fn_eval(const struct svm_fn *f, size_t d, const double *x, const 
  */
 #define CHUNK_FIRST_MIN 2000
 #define CHUNK_FIRST_DIV 40
+#define CHUNK_FIRST_SV_DIV 3
 #define CHUNK_TAIL_SV 32
 #define CHUNK_TAILS_MAX 4
 
@@ -500,6 +505,16 @@ static int train_chunked(struct problem *pr, struct svm_model **model,
         if (train_whole(pr, model, in, ch.rows, nw, param) != 0)
             goto out;
         const struct svm_model *t = *model;
+        if (!ch.have_prev && (size_t)t->l * CHUNK_FIRST_SV_DIV > nw) {
+            /* a third of the sample are support vectors: so will be a
+             * third of the rows, and with the rows near their margin W
+             * would soon hold half of them and end in a whole solve */
+            svm_free_and_destroy_model(model);
+            problem_release(pr);
+            memset(pr, 0, sizeof *pr);
+            rc = train_whole(pr, model, in, idx, m, param);
+            goto out;
+        }
         /* row 0 is in every W: libsvm's label[0] is its class each round */
         for (size_t r = 0; r < m; r++)
             ch.y[r] = ch.lab[r] == t->label[0] ? 1 : -1;
