@@ -46,6 +46,11 @@ void migad_csv_text(FILE *fp, const char *s);
 /* Write s as a JSON string, quotes included (RFC 8259 section 7). */
 void migad_json_text(FILE *fp, const char *s);
 
+/* v as a dataset holds it once written and read back (counts whole, the
+ * rest to 9 significant digits): a value computed live then scores as
+ * its row in a dataset would. */
+double migad_feature_as_written(enum migad_feature f, double v);
+
 /* Format t (ns since the epoch) as seconds with nine decimals. */
 void migad_format_time(migad_ns t, char *buf, size_t len);
 

@@ -90,6 +90,17 @@ migad_status migad_model_score(const struct migad_model *m, const struct migad_t
                                const char *name, double *scores, int *alarms,
                                char err[MIGAD_ERRBUF_SIZE]);
 
+/*
+ * Score n rows given as n * migad_model_nfeatures(m) values, row-major, in
+ * the model's feature order (migad_model_feature), as migad_model_score
+ * does the rows of a table: for a caller that computes the features itself
+ * (a live monitor).  `name` is used in messages (a value --log1p cannot
+ * take).
+ */
+migad_status migad_model_score_rows(const struct migad_model *m, const double *rows, size_t n,
+                                    const char *name, double *scores, int *alarms,
+                                    char err[MIGAD_ERRBUF_SIZE]);
+
 /* Encode into a malloc'ed buffer (*buf, *len); the caller frees it. */
 migad_status migad_model_encode(const struct migad_model *m, char **buf, size_t *len);
 /* Write to a file (whole file or nothing: written to PATH.tmp, renamed). */

@@ -15,6 +15,7 @@ enum {
     EXIT_OK = 0,
     EXIT_RUNTIME = 1,  /* a runtime error: unreadable or damaged input, I/O */
     EXIT_USAGE = 2,    /* bad command line */
+    EXIT_ALARM = 3,    /* migad monitor --alarm-exit: there was an alarm */
 };
 
 struct cli_cmd {
@@ -32,6 +33,7 @@ int cmd_score(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_experiment(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
 
 /* "migad CMD: message" on stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -15,6 +15,7 @@ static const struct cli_cmd commands[] = {
     { "eval", cmd_eval, "ROC, AUC, TPR at FPR, F1 of scores, with and without migration" },
     { "plot", cmd_plot, "figures as SVG: anomaly-score graph, ROC pair, feature scatter" },
     { "experiment", cmd_experiment, "paper 1's whole evaluation: sim to HTML report" },
+    { "monitor", cmd_monitor, "score live bridges (or replayed captures) with models, report alarms" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -27,7 +28,7 @@ static void usage(FILE *fp)
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(fp, "  %-12s %s\n", commands[i].name, commands[i].summary);
     fprintf(fp, "\n'migad COMMAND --help' and 'man migad-COMMAND' describe each command.\n"
-                "Exit status: 0 success, 1 runtime error, 2 usage error.\n");
+                "Exit status: 0 success, 1 runtime error, 2 usage error (3: monitor --alarm-exit).\n");
 }
 
 int main(int argc, char **argv)

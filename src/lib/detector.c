@@ -360,17 +360,24 @@ migad_status migad_model_score(const struct migad_model *m, const struct migad_t
     migad_status st = migad_model_check(m, t, name, err);
     if (st != MIGAD_OK)
         return st;
-    double *x = malloc(t->nrows * m->d * sizeof *x);
+    return migad_model_score_rows(m, t->x, t->nrows, name, scores, alarms, err);
+}
+
+migad_status migad_model_score_rows(const struct migad_model *m, const double *rows, size_t n,
+                                    const char *name, double *scores, int *alarms,
+                                    char err[MIGAD_ERRBUF_SIZE])
+{
+    double *x = malloc((n * m->d > 0 ? n * m->d : 1) * sizeof *x);
     if (!x) {
         migad_seterr(err, "out of memory");
         return MIGAD_ENOMEM;
     }
-    if (transform(m, t->x, t->nrows, x, name, err) != 0) {
+    if (transform(m, rows, n, x, name, err) != 0) {
         free(x);
         return MIGAD_EFORMAT;
     }
-    apply_scaling(m, x, t->nrows);
-    int bad = m->ops->score(m->state, m->d, x, t->nrows, scores);
+    apply_scaling(m, x, n);
+    int bad = m->ops->score(m->state, m->d, x, n, scores);
     free(x);
     if (bad) {
         migad_seterr(err, "out of memory");
@@ -379,13 +386,13 @@ migad_status migad_model_score(const struct migad_model *m, const struct migad_t
     /* A score that overflowed (extreme inputs, or a crafted model's tiny
      * scale factors) is as anomalous as a score can be: never NaN, never a
      * silent "no alarm" (NaN compares false with the threshold). */
-    for (size_t i = 0; i < t->nrows; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (isnan(scores[i]) || scores[i] > DBL_MAX)
             scores[i] = DBL_MAX;
         else if (scores[i] < -DBL_MAX)
             scores[i] = -DBL_MAX;
     }
-    for (size_t i = 0; alarms && i < t->nrows; i++)
+    for (size_t i = 0; alarms && i < n; i++)
         alarms[i] = scores[i] > m->threshold || scores[i] == DBL_MAX;
     return MIGAD_OK;
 }

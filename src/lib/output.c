@@ -97,12 +97,20 @@ void migad_json_text(FILE *fp, const char *s)
     fputc('"', fp);
 }
 
+/* A feature value as the dataset writes it: counts whole, the rest to 9
+ * significant digits. */
+#define VALUE_FMT(f) (migad_feature_is_count(f) ? "%.0f" : "%.9g")
+
 static void put_value(FILE *fp, enum migad_feature f, double v)
 {
-    if (migad_feature_is_count(f))
-        fprintf(fp, "%.0f", v);
-    else
-        fprintf(fp, "%.9g", v);
+    fprintf(fp, VALUE_FMT(f), v);
+}
+
+double migad_feature_as_written(enum migad_feature f, double v)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, VALUE_FMT(f), v);
+    return strtod(buf, NULL);
 }
 
 migad_status migad_writer_row(struct migad_writer *w, const char *trace,
