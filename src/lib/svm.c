@@ -314,6 +314,14 @@ static int svm_fn_eval(const struct svm_fn *f, size_t d, const double *x, const 
 #define CHUNK_TAIL_SV 32
 #define CHUNK_TAILS_MAX 4
 
+/* Forget a solve: its model and its problem (pr emptied for the next). */
+static void drop_solve(struct problem *pr, struct svm_model **model)
+{
+    svm_free_and_destroy_model(model);
+    problem_release(pr);
+    memset(pr, 0, sizeof *pr);
+}
+
 /* 0 done (*model trained on pr), -1 out of memory. */
 static int train_whole(struct problem *pr, struct svm_model **model, const struct det_input *in,
                        const size_t *idx, size_t m, const struct svm_parameter *param)
@@ -385,7 +393,8 @@ struct chunk {
     int have_prev;
     size_t *rows;         /* row numbers of W, in order */
     size_t *pos;          /* positions of the rows to evaluate */
-    size_t *ids;          /* their row numbers */
+    size_t *ids;          /* scratch: their row numbers (chunk_eval), the rows
+                           * whose coefficient changed (chunk_drift) */
     double *alpha;        /* alpha of W's rows, in W's order */
     double *sv;           /* support vectors, dense */
     double *buf;          /* m values */
@@ -425,7 +434,7 @@ static double chunk_drift(struct chunk *ch, size_t nsv, int *oom)
         all += fabs(ch->c[r]) + fabs(ch->cprev[r]);
         ch->buf[r] = ch->c[r] - ch->cprev[r];
         if (ch->buf[r] != 0)
-            ch->pos[nu++] = r;
+            ch->ids[nu++] = r;
     }
     if (ch->have_prev && nu * nu <= ch->m * nsv / 4) {
         double *dc = malloc((nu ? nu : 1) * sizeof *dc), *g = malloc((nu ? nu : 1) * sizeof *g);
@@ -435,8 +444,8 @@ static double chunk_drift(struct chunk *ch, size_t nsv, int *oom)
         } else {
             double q = 0, abs = 0;
             for (size_t k = 0; k < nu; k++) {
-                dc[k] = ch->buf[ch->pos[k]];
-                memcpy(u + k * ch->d, ch->in->x + chunk_row(ch, ch->pos[k]) * ch->d,
+                dc[k] = ch->buf[ch->ids[k]];
+                memcpy(u + k * ch->d, ch->in->x + chunk_row(ch, ch->ids[k]) * ch->d,
                        ch->d * sizeof *u);
                 abs += fabs(dc[k]);
             }
@@ -509,9 +518,7 @@ static int train_chunked(struct problem *pr, struct svm_model **model,
             /* a third of the sample are support vectors: so will be a
              * third of the rows, and with the rows near their margin W
              * would soon hold half of them and end in a whole solve */
-            svm_free_and_destroy_model(model);
-            problem_release(pr);
-            memset(pr, 0, sizeof *pr);
+            drop_solve(pr, model);
             rc = train_whole(pr, model, in, idx, m, param);
             goto out;
         }
@@ -536,12 +543,9 @@ static int train_chunked(struct problem *pr, struct svm_model **model,
             goto out;
         sv_copy(t, d, NULL, ch.sv);
         struct svm_fn fn = { t->sv_coef[0], ch.sv, (size_t)t->l, param->gamma, 0.0, 1 };
-        /* W's rows exactly, and their maxima */
-        size_t np = 0;
-        for (size_t r = 0; r < m; r++)
-            if (ch.state[r] & CH_W)
-                ch.pos[np++] = r;
-        if (chunk_eval(&ch, &fn, np) != 0)
+        /* W's rows exactly (ch.pos still holds their positions), and their
+         * maxima */
+        if (chunk_eval(&ch, &fn, nw) != 0)
             goto out;
         double gmax = -INFINITY, gmax2 = -INFINITY;
         for (size_t k = 0, r = 0; r < m; r++) {
@@ -556,7 +560,7 @@ static int train_chunked(struct problem *pr, struct svm_model **model,
         }
         /* the rows outside W: exactly where the bound on their value
          * 1 - y f0 could raise W's maximum, else by the bound */
-        np = 0;
+        size_t np = 0;
         for (size_t r = 0; r < m; r++) {
             if (ch.state[r] & CH_W)
                 continue;
@@ -612,9 +616,7 @@ static int train_chunked(struct problem *pr, struct svm_model **model,
                                      ch.y[r] * (ch.f0[r] - rho) < 1))
                 ch.state[r] = CH_W | CH_E;
         }
-        svm_free_and_destroy_model(model);
-        problem_release(pr);
-        memset(pr, 0, sizeof *pr);
+        drop_solve(pr, model);
     }
 out:
     if (rc != 0 && *model)
