@@ -58,6 +58,10 @@ enum migad_feature {
 
 /* Column name of a feature ("packets", "h_srcip", ...). */
 const char *migad_feature_name(enum migad_feature f);
+/* The feature whose column name is `name` ("packets", "h_srcip", ...) into
+ * *out; 0, or -1 when no feature has that name (set names are not
+ * features). */
+int migad_feature_by_name(const char *name, enum migad_feature *out);
 /* One-line description of a feature. */
 const char *migad_feature_help(enum migad_feature f);
 /* Is the feature an integer count (1) or a real number (0)? */

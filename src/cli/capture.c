@@ -390,6 +390,13 @@ static int trace_finish(struct trace *t, const struct reader *rd)
     return 0;
 }
 
+/* The exit status of a file that would not open: a filter libpcap refuses
+ * is the command line's fault. */
+static int open_failure(const struct capture_opts *o, const char *err)
+{
+    return o->src.filter && strstr(err, "bad filter") ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
 /* Read files one after the other, each its own trace. */
 static int run_files(const struct reader *rd)
 {
@@ -402,9 +409,9 @@ static int run_files(const struct reader *rd)
         struct migad_source *src;
         if (migad_source_open_file(&src, o->files[i], &o->src, err) != MIGAD_OK) {
             cli_error(rd->cmd, "%s", err);
-            rc = EXIT_RUNTIME;
-            if (o->src.filter && strstr(err, "bad filter"))
-                return EXIT_USAGE;
+            rc = open_failure(o, err);
+            if (rc == EXIT_USAGE)
+                return rc;
             continue;
         }
         char *name = o->name ? strdup(o->name) : trace_name(o->files[i]);
@@ -447,11 +454,10 @@ static int run_files(const struct reader *rd)
                       t.packets);
             rc = EXIT_RUNTIME;
         }
+        /* the bins still open, unless the command stopped the reading */
+        if (!t.stopped && trace_finish(&t, rd) != 0)
+            rc = EXIT_RUNTIME;
         int stopped = t.stopped;
-        if (rc == EXIT_OK || !stopped)
-            if (trace_finish(&t, rd) != 0)
-                rc = EXIT_RUNTIME;
-        stopped |= t.stopped;
         trace_release(&t);
         migad_source_free(src);
         if (stopped)
@@ -479,7 +485,7 @@ static int run_merged_files(const struct reader *rd)
         char err[MIGAD_ERRBUF_SIZE];
         if (migad_source_open_file(&src[i], o->files[i], &o->src, err) != MIGAD_OK) {
             cli_error(rd->cmd, "%s", err);
-            rc = o->src.filter && strstr(err, "bad filter") ? EXIT_USAGE : EXIT_RUNTIME;
+            rc = open_failure(o, err);
             goto out;
         }
     }

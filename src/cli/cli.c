@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "migad/labels.h"
+
 __attribute__((format(printf, 3, 0)))
 static void vmsg(const char *cmd, const char *kind, const char *fmt, va_list ap)
 {
@@ -168,6 +170,39 @@ int cli_finish_stdout(const char *cmd)
     if (fflush(stdout) != 0 || ferror(stdout)) {
         if (errno != EPIPE)
             cli_error(cmd, "write error on standard output: %s", strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+int cli_node_option(const char *cmd, const char *arg)
+{
+    if (!*arg || strchr(arg, ',')) {
+        cli_error(cmd, "--node '%s': want one node name", arg);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+int cli_labels_open(const char *cmd, const char *path, const char *node,
+                    struct migad_labels **out)
+{
+    char err[MIGAD_ERRBUF_SIZE];
+    *out = NULL;
+    if (node && !path) {
+        cli_error(cmd, "--node applies to the labels: give -l FILE too");
+        return EXIT_USAGE;
+    }
+    if (!path)
+        return EXIT_OK;
+    if (migad_labels_load(path, out, err) != MIGAD_OK) {
+        cli_error(cmd, "%s", err);
+        return EXIT_RUNTIME;
+    }
+    if (node && migad_labels_select_node(*out, node) != MIGAD_OK) {
+        cli_error(cmd, "out of memory");
+        migad_labels_free(*out);
+        *out = NULL;
         return EXIT_RUNTIME;
     }
     return EXIT_OK;

@@ -64,6 +64,21 @@ void cli_progress_init(struct cli_progress *p, int quiet);
 void cli_progress(struct cli_progress *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_progress_done(struct cli_progress *p);
 
+struct migad_labels;
+
+/* --node NAME (migad extract, monitor): one node name, no comma; 0, or
+ * EXIT_USAGE after a message. */
+int cli_node_option(const char *cmd, const char *arg);
+
+/*
+ * -l FILE and --node NAME (migad extract, monitor): the ground truth of
+ * `path` into *out (NULL when path is NULL), kept for node's bridge when
+ * node is not NULL.  EXIT_OK, or an exit status after a message (--node
+ * without -l is a usage error).
+ */
+int cli_labels_open(const char *cmd, const char *path, const char *node,
+                    struct migad_labels **out);
+
 /* Flush stdout and report a write error (a closed pipe, a full disk). */
 int cli_finish_stdout(const char *cmd);
 

@@ -285,10 +285,8 @@ static int parse_scatter(struct experiment *e, const char *text)
     exp_text(e->scatter[1], EXP_NAME_LEN, "%s", comma + 1);
     /* the datasets hold the extended features (each a column of its own) */
     for (int i = 0; i < 2; i++) {
-        int known = 0;
-        for (int f = 0; f < MIGAD_F_COUNT; f++)
-            known |= strcmp(migad_feature_name((enum migad_feature)f), e->scatter[i]) == 0;
-        if (!known) {
+        enum migad_feature f;
+        if (migad_feature_by_name(e->scatter[i], &f) != 0) {
             cli_error(CMD, "--scatter: '%s' is not a feature (see migad extract --list-features)",
                       e->scatter[i]);
             return -1;

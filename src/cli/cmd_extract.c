@@ -114,10 +114,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
         case 'f': features = optarg; break;
         case 'l': o->labels_path = optarg; break;
         case OPT_NODE:
-            if (!*optarg || strchr(optarg, ',')) {
-                cli_error(CMD, "--node '%s': want one node name", optarg);
+            if (cli_node_option(CMD, optarg) != 0)
                 return EXIT_USAGE;
-            }
             o->node = optarg;
             break;
         case 'o': o->out_path = optarg; break;
@@ -166,25 +164,13 @@ int cmd_extract(int argc, char **argv)
         capture_opts_release(&o.cap);
         return rc < 0 ? cli_finish_stdout(CMD) : rc;
     }
-    struct migad_labels *labels = NULL;
+    struct migad_labels *labels;
     struct migad_writer *w = NULL;
     FILE *out = stdout;
-    char err[MIGAD_ERRBUF_SIZE];
-    if (o.node && !o.labels_path) {
-        cli_error(CMD, "--node applies to the labels: give -l FILE too");
+    rc = cli_labels_open(CMD, o.labels_path, o.node, &labels);
+    if (rc != EXIT_OK) {
         capture_opts_release(&o.cap);
-        return EXIT_USAGE;
-    }
-    if (o.labels_path && migad_labels_load(o.labels_path, &labels, err) != MIGAD_OK) {
-        cli_error(CMD, "%s", err);
-        capture_opts_release(&o.cap);
-        return EXIT_RUNTIME;
-    }
-    if (labels && o.node && migad_labels_select_node(labels, o.node) != MIGAD_OK) {
-        cli_error(CMD, "out of memory");
-        migad_labels_free(labels);
-        capture_opts_release(&o.cap);
-        return EXIT_RUNTIME;
+        return rc;
     }
     if (o.out_path && strcmp(o.out_path, "-") != 0) {
         out = fopen(o.out_path, "w");

@@ -113,7 +113,6 @@ struct monitor {
     int live;
     struct trace_state traces[MAX_TRACES];
     size_t ntraces;
-    uint64_t records;
     int header_done;
 };
 
@@ -152,10 +151,8 @@ static int parse_args(int argc, char **argv, struct monitor *mo)
             break;
         case 'l': mo->labels_path = optarg; break;
         case OPT_NODE:
-            if (!*optarg || strchr(optarg, ',')) {
-                cli_error(CMD, "--node '%s': want one node name", optarg);
+            if (cli_node_option(CMD, optarg) != 0)
                 return EXIT_USAGE;
-            }
             mo->node = optarg;
             break;
         case OPT_WINDOW:
@@ -195,10 +192,6 @@ static int parse_args(int argc, char **argv, struct monitor *mo)
         cli_error(CMD, "no model: give -m MODEL (written by migad train)");
         return EXIT_USAGE;
     }
-    if (mo->node && !mo->labels_path) {
-        cli_error(CMD, "--node applies to the labels: give -l FILE too");
-        return EXIT_USAGE;
-    }
     /* the features: each model's columns, and RARP for the migration mark */
     mo->fs.n = 0;
     int want[MIGAD_F_COUNT] = { 0 };
@@ -213,16 +206,12 @@ static int parse_args(int argc, char **argv, struct monitor *mo)
         md->d = migad_model_nfeatures(md->m);
         for (size_t j = 0; j < md->d; j++) {
             const char *name = migad_model_feature(md->m, j);
-            unsigned f = 0;
-            while (f < MIGAD_F_COUNT && strcmp(migad_feature_name((enum migad_feature)f), name) != 0)
-                f++;
-            if (f == MIGAD_F_COUNT) {
+            if (migad_feature_by_name(name, &md->ids[j]) != 0) {
                 cli_error(CMD, "%s: the model's feature '%s' is not one of migad extract's "
                                "(see migad extract --list-features)", md->path, name);
                 return EXIT_USAGE;
             }
-            md->ids[j] = (enum migad_feature)f;
-            want[f] = 1;
+            want[md->ids[j]] = 1;
         }
     }
     for (unsigned f = 0; f < MIGAD_F_COUNT; f++)
@@ -286,7 +275,6 @@ static void write_record(struct monitor *mo, const char *trace, const struct mig
             fprintf(fp, ",\"gt\":%d,\"imi\":%.9g", gt, imi);
         fputs("}\n", fp);
     }
-    mo->records++;
 }
 
 static int on_bin(void *ctx, const char *trace, const struct migad_bin *bin)
@@ -368,13 +356,11 @@ int cmd_monitor(int argc, char **argv)
         free(mo);
         return rc < 0 ? cli_finish_stdout(CMD) : rc;
     }
-    char err[MIGAD_ERRBUF_SIZE];
-    if (mo->labels_path && (migad_labels_load(mo->labels_path, &mo->labels, err) != MIGAD_OK ||
-                            (mo->node && migad_labels_select_node(mo->labels, mo->node) != MIGAD_OK))) {
-        cli_error(CMD, "%s", mo->labels ? "out of memory" : err);
+    rc = cli_labels_open(CMD, mo->labels_path, mo->node, &mo->labels);
+    if (rc != EXIT_OK) {
         release(mo);
         free(mo);
-        return EXIT_RUNTIME;
+        return rc;
     }
     mo->out = stdout;
     if (mo->out_path && strcmp(mo->out_path, "-") != 0 && !(mo->out = fopen(mo->out_path, "w"))) {

@@ -63,6 +63,24 @@ int migad_feature_is_count(enum migad_feature f)
     return (unsigned)f < MIGAD_F_COUNT ? catalogue[f].is_count : 0;
 }
 
+/* The feature whose column name is p[0..len); -1 for none. */
+static int lookup(const char *p, size_t len)
+{
+    for (unsigned f = 0; f < MIGAD_F_COUNT; f++)
+        if (strlen(catalogue[f].name) == len && memcmp(p, catalogue[f].name, len) == 0)
+            return (int)f;
+    return -1;
+}
+
+int migad_feature_by_name(const char *name, enum migad_feature *out)
+{
+    int f = lookup(name, strlen(name));
+    if (f < 0)
+        return -1;
+    *out = (enum migad_feature)f;
+    return 0;
+}
+
 static void featset_add(struct migad_featset *fs, enum migad_feature f)
 {
     for (unsigned i = 0; i < fs->n; i++)
@@ -100,12 +118,10 @@ migad_status migad_featset_parse(struct migad_featset *fs, const char *spec,
                 featset_add(fs, (enum migad_feature)f);
             found = 1;
         } else {
-            for (unsigned f = 0; f < MIGAD_F_COUNT; f++) {
-                if (strlen(catalogue[f].name) == len && memcmp(p, catalogue[f].name, len) == 0) {
-                    featset_add(fs, (enum migad_feature)f);
-                    found = 1;
-                    break;
-                }
+            int f = lookup(p, len);
+            if (f >= 0) {
+                featset_add(fs, (enum migad_feature)f);
+                found = 1;
             }
         }
         if (!found) {
